@@ -1,0 +1,64 @@
+/**
+ * The seam between a transport (the iSCSI target driver) and the SCSI
+ * service of the engine, like SCST's split between target drivers and
+ * device handlers: a transport turns PDUs into ScsiCommands, finds the
+ * LogicalUnit through the session's LunMap and sends back the ScsiResponse.
+ */
+
+export type DataDirection = 'none' | 'read' | 'write' | 'bidi';
+
+/** SAM status codes. */
+export const ScsiStatus = {
+  GOOD: 0x00,
+  CHECK_CONDITION: 0x02,
+  CONDITION_MET: 0x04,
+  BUSY: 0x08,
+  RESERVATION_CONFLICT: 0x18,
+  TASK_SET_FULL: 0x28,
+  ACA_ACTIVE: 0x30,
+  TASK_ABORTED: 0x40,
+} as const;
+
+/** The I_T nexus a command arrives on (unit attentions are per nexus). */
+export interface Nexus {
+  /** Initiator port name, e.g. `iqn.1994-05.com.redhat:host,i,0x…`. */
+  readonly initiatorName: string;
+  /** Relative target port identifier (the target's rel_tgt_id). */
+  readonly relativeTargetPortId: number;
+  /** Target port name (e.g. the target IQN), for VPD 0x83. */
+  readonly targetPortName: string;
+}
+
+export interface ScsiCommand {
+  nexus: Nexus;
+  /** The CDB as received (6 to 16 bytes; a transport may pass a larger slice). */
+  cdb: Buffer;
+  /** Expected Data Transfer Length announced by the transport. */
+  expectedLength: number;
+  direction: DataDirection;
+  /** Data-Out payload (write data), fully gathered, or null. */
+  dataOut: Buffer | null;
+}
+
+export interface ScsiResponse {
+  status: number;
+  /** Sense data (fixed or descriptor format) for CHECK CONDITION, else null. */
+  sense: Buffer | null;
+  /**
+   * Data-In payload, or null. Its length may differ from expectedLength;
+   * the transport reports the under/overflow residual.
+   */
+  dataIn: Buffer | null;
+}
+
+/** One addressable logical unit behind a LUN of some LUN set. */
+export interface LogicalUnit {
+  execute(cmd: ScsiCommand): Promise<ScsiResponse>;
+}
+
+/** The LUN set a session sees (target default LUNs or its initiator group's). */
+export interface LunMap {
+  lookup(lun: number): LogicalUnit | undefined;
+  /** LUN numbers in ascending order (REPORT LUNS). */
+  luns(): number[];
+}

@@ -1,0 +1,3 @@
+export * from './config.js';
+export * from './live.js';
+export * from './operations.js';
