@@ -38,6 +38,12 @@ export interface ScsiCommand {
   direction: DataDirection;
   /** Data-Out payload (write data), fully gathered, or null. */
   dataOut: Buffer | null;
+  /**
+   * The session's LUN set, so a logical unit can answer REPORT LUNS itself.
+   * Optional: a transport may answer REPORT LUNS before reaching any LU
+   * (it must for an unmapped LUN; see respondReportLuns()).
+   */
+  lunMap?: LunMap;
 }
 
 export interface ScsiResponse {
@@ -49,11 +55,28 @@ export interface ScsiResponse {
    * the transport reports the under/overflow residual.
    */
   dataIn: Buffer | null;
+  /**
+   * Bytes the CDB itself asks to transfer, when the command has a data
+   * phase. The transport compares it with the Expected Data Transfer Length
+   * to report residual over/underflow (needed for writes, where dataIn is
+   * null). Absent: the transport uses dataIn's length.
+   */
+  cdbTransferLength?: number;
 }
 
 /** One addressable logical unit behind a LUN of some LUN set. */
 export interface LogicalUnit {
   execute(cmd: ScsiCommand): Promise<ScsiResponse>;
+  /**
+   * A LOGICAL UNIT RESET or target reset arrived on `nexus` (task management):
+   * the unit raises the reset unit attention for every other nexus.
+   */
+  reset?(scope: 'lun' | 'target', nexus: Nexus): void;
+  /**
+   * Optional: hands a response's dataIn back once the transport has sent it,
+   * so READ buffers are reused instead of allocated per command.
+   */
+  recycle?(dataIn: Buffer): void;
 }
 
 /** The LUN set a session sees (target default LUNs or its initiator group's). */

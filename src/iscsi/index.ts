@@ -1,0 +1,3 @@
+export * from './backend.js';
+export { IscsiServer, type IscsiServerOptions } from './server.js';
+export { DEFAULT_TARGET_PARAMS, type TargetParams } from './params.js';
