@@ -34,6 +34,8 @@ export interface AttributedNode {
   attributes: AttributeMap;
   nonKeyAttributes?: AttributeMap;
   origin?: SourceLocation;
+  /** Where each attribute name was first given (filled by the parser). */
+  attributeOrigins?: Map<string, SourceLocation>;
 }
 
 export interface ScstConfig extends AttributedNode {
@@ -82,6 +84,8 @@ export type InitiatorConfig = AttributedNode;
 export interface DeviceGroupConfig extends AttributedNode {
   /** `DEVICE <dev>` member references, in file (or directory) order. */
   devices: string[];
+  /** Where each `DEVICE <dev>` member line is (filled by the parser). */
+  deviceOrigins?: Map<string, SourceLocation>;
   targetGroups: Map<string, TargetGroupConfig>;
 }
 

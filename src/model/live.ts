@@ -29,6 +29,15 @@ export interface LiveAttribute {
    * with a set are never saved to configuration files.
    */
   allowedValues?: string[];
+  /**
+   * The entry is a directory (or a symlink to one) that SCST.pm nevertheless
+   * reads as an attribute with an empty value: the device links of a handler
+   * directory, the device-group directories inside `device_groups/` (and any
+   * other sub-directory of a handler or device directory)
+   * (scstadmin.md §3.1 [quirk], §15.1 #31). Kept so that `-write_config
+   * -nonkey` stays byte-identical; the planner must ignore such attributes.
+   */
+  directory?: boolean;
 }
 
 export type LiveAttributeMap = Map<string, LiveAttribute>;
@@ -102,6 +111,10 @@ export interface LiveIniGroup extends LiveNode {
   luns: Map<string, LiveLun>;
   /** Initiator names/patterns, in directory order. */
   initiators: string[];
+  /** `The following parameters available:` of the group's luns/mgmt. */
+  lunCreateParams?: string[];
+  /** `The following parameters available:` of initiators/mgmt (the kernel lists none). */
+  initiatorCreateParams?: string[];
 }
 
 export interface LiveSession {
@@ -109,6 +122,8 @@ export interface LiveSession {
   attributes: Map<string, string>;
   /** Initiator group the session's LUNs come from, if not the default set. */
   group?: string;
+  /** Names of write-only entries (e.g. `force_close`); their value in `attributes` is ''. */
+  writeOnly?: string[];
 }
 
 export interface LiveDeviceGroup extends LiveNode {
