@@ -1,0 +1,11 @@
+export { SysfsError, joinPath, type NodeStat, type NodeType, type SysfsTree } from './tree.js';
+export { ScstOperationError, type ScstClient } from './client-api.js';
+export { RealDirectoryTree, DEFAULT_SCST_ROOT } from './real-tree.js';
+export { MemoryTree, parseTreeDump, type DumpEntry, type RecordedWrite } from './snapshot-tree.js';
+export { InstrumentedTree, type TreeCounters } from './instrumented-tree.js';
+export { SysfsClient, paramString, type SysfsClientOptions, type WriteEvent } from './client.js';
+export { LiveReader, byteOrder, type AttributeObjectKind, type AttributeTable } from './live-reader.js';
+export { ResultCode, resultText, codesWithText, NO_TEXT_CODES, type ResultCodeValue } from './result-codes.js';
+export { scstPaths, basenameOf } from './paths.js';
+export { errnoName } from './errno.js';
+export { availableList, traceLevelTokens, foldInstanceName } from './attribute-text.js';
