@@ -22,6 +22,12 @@ export interface CommandOptions {
   tty: boolean;
   /** Rotated backups kept by -write_config (settings file). */
   backups: number;
+  /** `-lip`: issue a LIP after changes (scstadmin.md §11.6). */
+  lip?: boolean;
+  /** `-no_lip`: makes `-issue_lip` a no-op. */
+  noLip?: boolean;
+  /** `-preserve_cluster_mode` (TrueNAS): leave `cluster_mode` out of device compare and set. */
+  preserveClusterMode?: boolean;
 }
 
 /** Everything a command needs; built once per invocation by the CLI entry. */
