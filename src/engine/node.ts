@@ -28,7 +28,9 @@ export type Errno =
   | 'ENOTDIR'
   | 'EISDIR'
   | 'EFBIG'
-  | 'EIO';
+  | 'EIO'
+  | 'EFAULT'
+  | 'E2BIG';
 
 /** A failure with the errno a real kernel would return, and why. */
 export class EngineError extends Error {
