@@ -5,25 +5,12 @@
  * they show up under targets/iscsi/<tgt>/sessions/. The engine implements it;
  * tests use small doubles.
  */
-import type { LunMap } from '../engine/scsi/types.js';
+import type { DataDirection, LunMap } from '../engine/scsi/types.js';
 import type { TargetParams } from './params.js';
 
 export interface ChapAccount {
   user: string;
   secret: string;
-}
-
-/** Per-session counters the engine shows as session attributes (sysfs.md §8.8). */
-export interface SessionCounters {
-  readCommands: number;
-  readBytes: number;
-  writeCommands: number;
-  writeBytes: number;
-  noneCommands: number;
-  bidiCommands: number;
-  bidiBytes: number;
-  unknownCommands: number;
-  activeCommands: number;
 }
 
 export interface IscsiSessionInfo {
@@ -42,7 +29,9 @@ export interface IscsiSessionInfo {
 
 /** The engine's record of one session; the transport keeps it up to date. */
 export interface SessionRecord {
-  readonly counters: SessionCounters;
+  /** A command started: the engine counts it per direction (sysfs.md §8.8 `*_cmd_count`, `*_io_count_kb`). */
+  commandStarted(direction: DataDirection, bytes: number): void;
+  commandFinished(): void;
   /** The LUN set the session sees (re-evaluated by the engine on ACL changes). */
   lunMap(): LunMap;
   /** Called by the transport when the session ends (logout, connection loss, reinstatement). */

@@ -50,6 +50,7 @@ export interface ConnectionHost {
 /** Login text may not exceed this, whatever was negotiated (RFC 7143 §6.2: 8192 per PDU). */
 const LOGIN_MAX_DATA = 65536;
 const PADDING = Buffer.alloc(4);
+const EMPTY = Buffer.alloc(0);
 
 /** ABORTED COMMAND with ASC 4Bh (SPC-4): DATA PHASE ERROR, INVALID TARGET PORT TRANSFER TAG, DATA OFFSET ERROR. */
 const ABORTED_COMMAND = 0x0b;
@@ -524,43 +525,36 @@ export class IscsiConnection {
   private run(task: Task, dataOut: Buffer | null): void {
     task.executing = true;
     const lunMap = this.record ? this.record.lunMap() : undefined;
-    this.countCommand(task);
+    const record = this.record;
+    record?.commandStarted(task.direction, task.edtl);
     if (isReportLuns(task.cdb) && lunMap) {
+      record?.commandFinished();
       this.finish(task, reportLuns(task.cdb, lunMap));
       return;
     }
     const lu: LogicalUnit | undefined = lunMap?.lookup(task.lun);
     if (!lu) {
+      record?.commandFinished();
       this.finish(task, missingLunResponse(task.cdb));
       return;
     }
-    const counters = this.record?.counters;
-    if (counters) counters.activeCommands++;
     lu.execute({ nexus: this.nexus!, cdb: task.cdb, expectedLength: task.edtl, direction: task.direction, dataOut }).then(
       (response) => {
-        if (counters) counters.activeCommands--;
-        this.finish(task, response);
+        record?.commandFinished();
+        this.finish(task, response, lu);
       },
       () => {
-        if (counters) counters.activeCommands--;
+        record?.commandFinished();
         this.finish(task, internalErrorResponse());
       },
     );
   }
 
-  private countCommand(task: Task): void {
-    const c = this.record?.counters;
-    if (!c) return;
-    if (task.direction === 'read') c.readCommands++;
-    else if (task.direction === 'write') {
-      c.writeCommands++;
-      c.writeBytes += task.edtl;
-    } else if (task.direction === 'bidi') c.bidiCommands++;
-    else c.noneCommands++;
-  }
-
-  private finish(task: Task, response: ScsiResponse): void {
-    if (task.aborted || this.phase !== 'full') return;
+  private finish(task: Task, response: ScsiResponse, unit?: LogicalUnit): void {
+    if (task.aborted || this.phase !== 'full') {
+      if (response.dataIn) unit?.recycle?.(response.dataIn);
+      return;
+    }
     this.tasks.delete(task.itt);
     const data = response.dataIn;
     const produced = data
@@ -584,11 +578,12 @@ export class IscsiConnection {
     let dataSN = 0;
     const sendLength = data ? Math.min(data.length, task.edtl) : 0;
     if (data && sendLength > 0) {
-      if (this.record) this.record.counters.readBytes += sendLength;
       const collapse = response.status === ScsiStatus.GOOD && !response.sense;
       dataSN = this.sendDataIn(task, data.subarray(0, sendLength), collapse, residualFlags, residual, response.status);
+      // The pooled buffer goes back once the socket has taken the last byte of it.
+      if (unit?.recycle) this.socket.write(EMPTY, () => unit.recycle!(data));
       if (collapse) return;
-    }
+    } else if (data) unit?.recycle?.(data);
     const bhs = newHeader(Opcode.SCSI_RESPONSE);
     bhs[1] = 0x80 | residualFlags;
     bhs[2] = 0x00; // command completed at target

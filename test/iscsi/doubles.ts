@@ -10,7 +10,6 @@ import type {
   IscsiSessionInfo,
   IscsiTargetView,
   SessionControl,
-  SessionCounters,
   SessionRecord,
 } from '../../src/iscsi/backend.js';
 import { DEFAULT_TARGET_PARAMS, type TargetParams } from '../../src/iscsi/params.js';
@@ -106,7 +105,8 @@ export interface OpenedSession {
   info: IscsiSessionInfo;
   control: SessionControl;
   closed: boolean;
-  counters: SessionCounters;
+  commands: number;
+  active: number;
 }
 
 export class FakeTarget implements IscsiTargetView {
@@ -126,21 +126,16 @@ export class FakeTarget implements IscsiTargetView {
   ) {}
 
   openSession(info: IscsiSessionInfo, control: SessionControl): SessionRecord {
-    const counters: SessionCounters = {
-      readCommands: 0,
-      readBytes: 0,
-      writeCommands: 0,
-      writeBytes: 0,
-      noneCommands: 0,
-      bidiCommands: 0,
-      bidiBytes: 0,
-      unknownCommands: 0,
-      activeCommands: 0,
-    };
-    const opened: OpenedSession = { info, control, closed: false, counters };
+    const opened: OpenedSession = { info, control, closed: false, commands: 0, active: 0 };
     this.sessions.push(opened);
     return {
-      counters,
+      commandStarted: () => {
+        opened.commands++;
+        opened.active++;
+      },
+      commandFinished: () => {
+        opened.active--;
+      },
       lunMap: () => this.lunMaps(info.initiatorName),
       closed: () => {
         opened.closed = true;

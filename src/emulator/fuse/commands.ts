@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fsp, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_PORTAL, startIscsiPortal } from '../../iscsi/portal.js';
 import type { SysfsTree } from '../../sysfs/tree.js';
 import { StateFileError, loadMachine } from '../index.js';
 import { FuseMountError, checkFuseAvailable, mountTree, type FuseMount } from './mount.js';
@@ -17,7 +18,7 @@ import { signalNumber } from './tools.js';
 
 const SERVE_USAGE = 'Usage: scst-emulator serve --state FILE --mount DIR [--iscsi-portal HOST:PORT]';
 const RUN_USAGE = 'Usage: scst-emulator run --state FILE [--iscsi-portal HOST:PORT] -- CMD [ARGS...]';
-const PORTAL_HELP = '  --iscsi-portal HOST:PORT  also serve the machine\'s iSCSI targets on that portal\n';
+const PORTAL_HELP = '  --iscsi-portal HOST:PORT  where the iSCSI targets are served while the iscsi driver is enabled (default 127.0.0.1:3260)\n';
 const SERVE_HELP = `${SERVE_USAGE}
 
 Mounts the emulated machine of FILE (made by "scst-emulator init") at DIR as
@@ -125,31 +126,8 @@ interface Machine {
 async function startMachine(options: CommonOptions): Promise<Machine> {
   // A missing state file is an error (a typo must not start an empty machine): `init` creates one.
   const machine = await loadMachine(options.state);
-  const stopPortal = options.portal ? await startIscsiPortal(machine.engine, options.portal) : async () => undefined;
-  return { tree: machine.tree, save: () => machine.save(), stopPortal };
-}
-
-/**
- * The iSCSI transport seam: `src/iscsi/index.ts` exporting
- * `startIscsiPortal(engine, { host, port })` (resolving to something with
- * `close()` or `stop()`) serves the machine's targets on that portal. The
- * module is looked up at run time so that the emulator works without it.
- */
-async function startIscsiPortal(engine: unknown, portal: Portal): Promise<() => Promise<void>> {
-  const iscsiModule = '../../iscsi/index.js';
-  const iscsi = (await import(iscsiModule).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ERR_MODULE_NOT_FOUND') return {};
-    throw err;
-  })) as { startIscsiPortal?: unknown };
-  if (typeof iscsi.startIscsiPortal !== 'function') {
-    throw new CommandError(
-      `--iscsi-portal ${portal.host}:${portal.port}: this build has no iSCSI transport (src/iscsi/index.ts exports no startIscsiPortal)`,
-    );
-  }
-  const server = (await iscsi.startIscsiPortal(engine, portal)) as { close?: () => unknown; stop?: () => unknown } | undefined;
-  return async () => {
-    await (server?.close ?? server?.stop)?.call(server);
-  };
+  const portal = await startIscsiPortal(machine.engine, options.portal ?? DEFAULT_PORTAL);
+  return { tree: machine.tree, save: () => machine.save(), stopPortal: () => portal.close() };
 }
 
 /** Resolves with the first of the signals that arrives, and stops listening. */

@@ -166,6 +166,16 @@ export class IscsiDriver extends TargetDriver {
   /** Discovery-session accounts (driver level). */
   readonly accounts = new AccountLists();
   private tidCounter = 1;
+  /**
+   * The running iSCSI portal (src/iscsi), if any: it listens only while the
+   * driver is enabled, and disabling a target ends its sessions, as iscsi-scst does.
+   */
+  transport: { targetDisabled(target: IscsiTarget): void; driverEnabledChanged(): void } | undefined;
+
+  override setEnabled(target: ScstTarget, enabled: boolean): void {
+    super.setEnabled(target, enabled);
+    if (!enabled) this.transport?.targetDisabled(target as IscsiTarget);
+  }
 
   constructor(engine: ScstEngine) {
     super(engine, 'iscsi');
@@ -188,7 +198,10 @@ export class IscsiDriver extends TargetDriver {
     return [
       ['version', ro(() => '3.11.0-pre\nTRACING\n')],
       ['open_state', ro(() => 'open\n')],
-      ['enabled', rw(() => `${this.enabled ? 1 : 0}\n\n`, (d) => (this.enabled = token01(d, 'enabled')))],
+      ['enabled', rw(() => `${this.enabled ? 1 : 0}\n\n`, (d) => {
+        this.enabled = token01(d, 'enabled');
+        this.transport?.driverEnabledChanged();
+      })],
       ['iSNSServer', rw(() => (this.isnsServer === '' ? '\n\n' : `${this.isnsServer} ${this.isnsAccessControl ? 'AccessControl' : ''}\n[key]\n\n`), (d) => this.storeIsns(d))],
       ['isns_entity_name', rw(() => `${this.isnsEntityName}\n`, (d) => (this.isnsEntityName = new Lexer(d).next()))],
       ['link_local', rw(() => (this.linkLocal ? '1\n\n' : '0\n[key]\n\n'), (d) => (this.linkLocal = token01(d, 'link_local')))],
