@@ -164,6 +164,10 @@ class LazyUnit implements LogicalUnit {
   recycle(dataIn: Buffer): void {
     this.resolved?.recycle(dataIn);
   }
+
+  nexusLost(nexus: Nexus): void {
+    this.resolved?.nexusLost(nexus);
+  }
 }
 
 export class DataPath {

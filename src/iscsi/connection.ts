@@ -160,9 +160,17 @@ export class IscsiConnection {
       setTimeout(() => this.socket.destroy(), 2000).unref();
     } else this.socket.destroy();
     if (wasFull) {
+      this.endNexus();
       this.record?.closed();
       this.host.sessionEnded(this);
     }
+  }
+
+  /** The I_T nexus is gone: its logical units drop its state (unit attentions, PREVENT, reservations). */
+  private endNexus(): void {
+    const lunMap = this.record?.lunMap();
+    if (!lunMap || !this.nexus) return;
+    for (const lun of lunMap.luns()) lunMap.lookup(lun)?.nexusLost?.(this.nexus);
   }
 
   // ---- receiving -------------------------------------------------------------

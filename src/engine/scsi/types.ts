@@ -73,6 +73,12 @@ export interface LogicalUnit {
    */
   reset?(scope: 'lun' | 'target', nexus: Nexus): void;
   /**
+   * Optional: the I_T nexus ended (logout, connection loss, session
+   * reinstatement). Its unit attentions and medium-removal prevention are
+   * dropped; a later login is a new nexus (power-on unit attention again).
+   */
+  nexusLost?(nexus: Nexus): void;
+  /**
    * Optional: hands a response's dataIn back once the transport has sent it,
    * so READ buffers are reused instead of allocated per command.
    */
