@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 import type { DataDirection, LogicalUnit, Nexus, ScsiResponse } from '../engine/scsi/types.js';
 import { ScsiStatus } from '../engine/scsi/types.js';
+import { BufferPool } from '../engine/scsi/buffer-pool.js';
 import type { IscsiBackend, SessionRecord } from './backend.js';
 import { crc32c, crc32cUpdate } from './crc32c.js';
 import { FramingError, PduReader } from './framing.js';
@@ -50,6 +51,9 @@ export interface ConnectionHost {
 /** Login text may not exceed this, whatever was negotiated (RFC 7143 §6.2: 8192 per PDU). */
 const LOGIN_MAX_DATA = 65536;
 const PADDING = Buffer.alloc(4);
+
+/** Gather buffers of solicited write data, reused across commands and connections. */
+const dataOutBuffers = new BufferPool();
 const EMPTY = Buffer.alloc(0);
 
 /** ABORTED COMMAND with ASC 4Bh (SPC-4): DATA PHASE ERROR, INVALID TARGET PORT TRANSFER TAG, DATA OFFSET ERROR. */
@@ -101,6 +105,7 @@ export class IscsiConnection {
   private readonly held = new Map<number, Pdu>();
   private nextTtt = 1;
   private pendingText: { ttt: number; rest: Buffer } | undefined;
+  private corked = false;
   private nopTimer: NodeJS.Timeout | undefined;
   private nopDeadline: NodeJS.Timeout | undefined;
   tsih = 0;
@@ -447,7 +452,7 @@ export class IscsiConnection {
       this.run(task, immediate);
       return;
     }
-    task.buffer = Buffer.allocUnsafe(edtl);
+    task.buffer = dataOutBuffers.take(edtl);
     immediate.copy(task.buffer, 0);
     task.received = immediate.length;
     task.unsolicitedNext = immediate.length;
@@ -564,6 +569,8 @@ export class IscsiConnection {
       return;
     }
     this.tasks.delete(task.itt);
+    // The logical unit is done with the write data: its gather buffer serves the next command.
+    if (task.buffer) dataOutBuffers.give(task.buffer);
     const data = response.dataIn;
     const produced = data
       ? data.length
@@ -614,7 +621,6 @@ export class IscsiConnection {
     const segment = this.params.maxXmitDataSegmentLength;
     const burst = this.params.maxBurstLength;
     let dataSN = 0;
-    this.socket.cork();
     for (let offset = 0; offset < data.length; ) {
       const burstEnd = Math.min(data.length, offset - (offset % burst) + burst);
       const length = Math.min(segment, burstEnd - offset);
@@ -635,7 +641,6 @@ export class IscsiConnection {
       this.writePdu(bhs, data.subarray(offset, offset + length));
       offset += length;
     }
-    this.socket.uncork();
     return dataSN;
   }
 
@@ -810,6 +815,20 @@ export class IscsiConnection {
 
   // ---- sending -------------------------------------------------------------------
 
+  /**
+   * Everything sent during one turn of the event loop (several completions,
+   * all Data-In PDUs of a read) leaves in one writev instead of a syscall per PDU.
+   */
+  private batchWrites(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    setImmediate(() => {
+      this.corked = false;
+      this.socket.uncork();
+    });
+  }
+
   /** StatSN/ExpCmdSN/MaxCmdSN of a target PDU; status-bearing PDUs advance StatSN. */
   private stamp(bhs: Buffer, status: boolean): void {
     bhs.writeUInt32BE(this.statSN, 24);
@@ -832,6 +851,7 @@ export class IscsiConnection {
 
   private writePdu(bhs: Buffer, data: Buffer | null): void {
     if (this.socket.destroyed) return;
+    this.batchWrites();
     const length = data ? data.length : 0;
     setDataSegmentLength(bhs, length);
     const digests = this.phase === 'full' || this.phase === 'closed';
