@@ -65,6 +65,9 @@ export interface MainEnvironment {
   handleSignals?: boolean;
 }
 
+/** Commands that read a configuration file; they return exit statuses, not library codes. */
+const CONFIG_FILE_COMMANDS: ReadonlySet<string> = new Set(['config', 'check_config']);
+
 const defaultConnect: Connector = async (target, clientOptions) => {
   const { SysfsClient, RealDirectoryTree } = await import('../sysfs/index.js');
   if (target.kind === 'emulate') {
@@ -358,9 +361,13 @@ async function run(
 ): Promise<number> {
   const { out } = streams;
   const commands = DISPATCH_ORDER.filter((name) => args.has(name));
-  // --json listings print one JSON document and nothing of the text frame.
-  const jsonOnly = options.json && commands.length > 0 && commands.every((c) => OPTION_BY_NAME.get(c)?.class === 'query');
-  const frameOut: OutputSink = jsonOnly ? { write: () => {} } : out;
+  // --json listings print one JSON document and nothing of the text frame;
+  // -config/-check_config under --json print their own document (the plan), frame-free too.
+  const isQuery = (c: string) => OPTION_BY_NAME.get(c)?.class === 'query';
+  const jsonOnly = options.json && commands.length > 0 && commands.every(isQuery);
+  const jsonPlan = options.json && commands.length > 0 && commands.every((c) => isQuery(c) || CONFIG_FILE_COMMANDS.has(c)) && !jsonOnly;
+  const silent: OutputSink = { write: () => {} };
+  const frameOut: OutputSink = jsonOnly || jsonPlan ? silent : out;
 
   let interrupted = false;
   let changes = 0;
@@ -379,7 +386,7 @@ async function run(
       ctx.live = await client.readLive();
       return ctx.live;
     },
-    out: frameOut,
+    out: jsonOnly ? silent : out,
     err: streams.err,
     options,
     confirm: async () => options.noprompt || askConfirmation({ stdin: streams.stdin, stdout: streams.stdout as NodeJS.WritableStream & { isTTY?: boolean } }, out.write),
@@ -432,10 +439,16 @@ async function run(
       out.write('\n\nAborting immediately.\n');
       return 1;
     }
-    if (rc !== 0) warning(ctx, resultText(rc));
+    // The config-file commands return an exit status, not a library result code.
+    const ranConfigFile = commands.some((c) => CONFIG_FILE_COMMANDS.has(c));
+    if (rc !== 0 && !ranConfigFile) warning(ctx, resultText(rc));
     if (jsonOnly) out.write(`${JSON.stringify(ctx.json.size === 1 ? [...ctx.json.values()][0] : Object.fromEntries(ctx.json), null, 2)}\n`);
     frameOut.write(ALL_DONE);
-    if (options.detailedExitcode) return rc !== 0 ? 1 : changes > 0 ? 2 : 0;
+    if (options.detailedExitcode) {
+      // A dry run writes nothing to count: -config then reports "changes present" (2) itself.
+      if (ranConfigFile && rc === 2) return 2;
+      return rc !== 0 ? 1 : changes > 0 ? 2 : 0;
+    }
     return rc;
   } catch (error) {
     if (error instanceof CommandAbort) return error.exitCode;
