@@ -19,16 +19,22 @@ export const DEFAULT_PORTAL = { host: '127.0.0.1', port: 3260 };
 
 /**
  * Serves the engine's iSCSI targets on a portal. It listens while the
- * driver's `enabled` is 1 (a write of `enabled` starts or stops it); a
- * failure to listen later is reported through `onError`.
+ * driver's `enabled` is 1 (a write of `enabled` starts or stops it). Failing
+ * to listen throws at start when the portal was asked for (`required`);
+ * otherwise, and on every later change, it is reported through `onError` and
+ * the machine goes on without iSCSI.
  */
 export async function startIscsiPortal(
   engine: ScstEngine,
-  options: { host: string; port: number },
-  onError: (err: Error) => void = (err) => process.stderr.write(`iscsi portal ${options.host}:${options.port}: ${err.message}\n`),
+  portal: { host: string; port: number },
+  options: { required?: boolean; onError?: (err: Error) => void } = {},
 ): Promise<IscsiPortal> {
-  const server = new IscsiServer(new EngineIscsiBackend(engine, new DataPath(engine)), options);
-  await server.refresh();
+  const onError = options.onError ?? ((err: Error) => process.stderr.write(`iscsi portal ${portal.host}:${portal.port}: ${err.message}\n`));
+  const server = new IscsiServer(new EngineIscsiBackend(engine, new DataPath(engine)), portal);
+  await server.refresh().catch((err: Error) => {
+    if (options.required) throw err;
+    onError(err);
+  });
   const driver = engine.getDriver('iscsi');
   if (driver instanceof IscsiDriver) {
     driver.transport = {

@@ -126,7 +126,8 @@ interface Machine {
 async function startMachine(options: CommonOptions): Promise<Machine> {
   // A missing state file is an error (a typo must not start an empty machine): `init` creates one.
   const machine = await loadMachine(options.state);
-  const portal = await startIscsiPortal(machine.engine, options.portal ?? DEFAULT_PORTAL);
+  // Only a portal asked for with --iscsi-portal must be free; the default one is best effort.
+  const portal = await startIscsiPortal(machine.engine, options.portal ?? DEFAULT_PORTAL, { required: options.portal !== undefined });
   return { tree: machine.tree, save: () => machine.save(), stopPortal: () => portal.close() };
 }
 
