@@ -114,10 +114,14 @@ DEVICE_GROUP dg {
     assert.deepEqual(run.client.log, []);
   });
 
-  test('an unreadable file is FATAL', async () => {
+  test('an unreadable file is FATAL, after the check is announced (as the Perl tool prints it)', async () => {
     const run = makeRun(freshLive());
     assert.equal(await exitStatus(() => runConfig(run.ctx, '/nonexistent/scst.conf')), 1);
-    assert.equal(run.stdout(), FATAL("Unable to open configuration file '/nonexistent/scst.conf': No such file or directory"));
+    assert.equal(
+      run.stdout(),
+      "-> Checking configuration file '/nonexistent/scst.conf' for errors.\n" +
+        FATAL("Unable to open configuration file '/nonexistent/scst.conf': No such file or directory"),
+    );
   });
 
   test('a configuration with a check error changes nothing', async () => {

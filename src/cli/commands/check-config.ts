@@ -47,13 +47,14 @@ export async function checkConfigFile(ctx: CommandContext, file: string, options
   const write = (text: string) => {
     if (!options.quiet) ctx.out.write(text);
   };
+  // scstadmin announces the check before it opens the file.
+  write(configMsg.checking(file));
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     fatal(ctx, `Unable to open configuration file '${file}': ${strerror(error)}`);
   }
-  write(configMsg.checking(file));
   const parsed = parseConfig(text, file);
   const parseErrors = parsed.diagnostics.filter((d) => d.severity === 'error').length;
   if (parseErrors === 0 && isEmptyConfig(parsed.config)) {

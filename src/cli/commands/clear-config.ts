@@ -66,9 +66,9 @@ export async function runClearConfig(ctx: CommandContext, hooks: ConfigRunHooks 
     }
   }
 
-  // 3. devices
+  // 3. devices, in each handler's directory order (as scstadmin walks them)
   for (const handlerName of sorted(live.handlers.keys())) {
-    for (const device of sorted(live.handlers.get(handlerName)!.devices)) {
+    for (const device of live.handlers.get(handlerName)!.devices) {
       await step(msg.closeDevice(device, handlerName), { op: 'closeDevice', handler: handlerName, device });
     }
   }
