@@ -4,7 +4,9 @@
  * commands through. Like SCST, a device's backing file is opened when the
  * device is, and closed when the device is deleted (the engine closes
  * `device.backing`); LUN changes raise REPORTED LUNS DATA HAS CHANGED for the
- * sessions that see the set.
+ * sessions that see the set. Each device has exactly one logical unit, so mode
+ * parameters, unit attentions and reservations are shared by all its LUNs;
+ * a read_only LUN is a view that marks its commands write-protected.
  */
 import type { BackingStore } from './backing/store.js';
 import { nullBacking } from './backing/null-backing.js';
@@ -15,6 +17,7 @@ import type { LunSet } from './lun.js';
 import { CdromLogicalUnit } from './scsi/cdrom.js';
 import { DiskLogicalUnit } from './scsi/disk.js';
 import type { AluaView, DeviceIdentity, TargetPortGroupView } from './scsi/identity.js';
+import type { ReservationHolder } from './scsi/reservations.js';
 import type { LogicalUnit, LunMap, Nexus, ScsiCommand, ScsiResponse } from './scsi/types.js';
 import { VdiskDevice } from './vdisk.js';
 
@@ -23,48 +26,59 @@ type VirtualLogicalUnit = DiskLogicalUnit | CdromLogicalUnit;
 
 /** What the engine keeps in `device.backing` once the data path opened it. */
 class DeviceData {
-  private units: Promise<{ writable: VirtualLogicalUnit; readOnly: VirtualLogicalUnit }> | undefined;
-  private opened: Array<VirtualLogicalUnit> = [];
+  private unitPromise: Promise<VirtualLogicalUnit> | undefined;
+  private opened: VirtualLogicalUnit | undefined;
   private closedFlag = false;
+  /** The device's reservations: persistent ones live in `device.pr` (pr_state), SPC-2 ones here. */
+  readonly reservations: ReservationHolder;
 
   constructor(
     private readonly engine: ScstEngine,
     readonly device: VdiskDevice,
-  ) {}
+  ) {
+    this.reservations = {
+      get persistent() {
+        return device.pr;
+      },
+      set persistent(state) {
+        device.pr = state;
+      },
+      spc2Holder: undefined,
+    };
+  }
 
-  /** The logical unit for a LUN of this device; a read_only LUN gets a write-protected view. */
-  unit(readOnly: boolean): Promise<VirtualLogicalUnit> {
-    this.units ??= this.open();
-    return this.units.then((u) => (readOnly ? u.readOnly : u.writable));
+  /** The device's one logical unit, opened on first use. */
+  unit(): Promise<VirtualLogicalUnit> {
+    this.unitPromise ??= this.open();
+    return this.unitPromise;
   }
 
   get loadedUnits(): readonly VirtualLogicalUnit[] {
-    return this.opened;
+    return this.opened ? [this.opened] : [];
   }
 
   close(): void {
     this.closedFlag = true;
-    for (const unit of this.opened) void unit.close();
-    this.opened = [];
+    void this.opened?.close();
+    this.opened = undefined;
   }
 
-  private async open(): Promise<{ writable: VirtualLogicalUnit; readOnly: VirtualLogicalUnit }> {
+  private async open(): Promise<VirtualLogicalUnit> {
     const store = await this.openStore();
-    const make = (readOnly: boolean): VirtualLogicalUnit => {
-      const options = {
-        identity: identityOf(this.device),
-        flags: flagsOf(this.device, readOnly),
-        getAlua: (nexus: Nexus) => this.aluaView(nexus),
-        getTargetPortGroups: this.engine.alua.isConfigured(this.device.name) ? () => this.portGroups() : undefined,
-      };
-      return this.device.kind === 'cdrom'
+    const options = {
+      identity: identityOf(this.device),
+      flags: flagsOf(this.device),
+      getAlua: (nexus: Nexus) => this.aluaView(nexus),
+      getTargetPortGroups: this.engine.alua.isConfigured(this.device.name) ? () => this.portGroups() : undefined,
+      reservations: this.reservations,
+    };
+    const unit =
+      this.device.kind === 'cdrom'
         ? new CdromLogicalUnit({ ...options, backing: store })
         : new DiskLogicalUnit({ ...options, backing: store! });
-    };
-    const units = { writable: make(this.device.readOnly), readOnly: make(true) };
-    this.opened = [units.writable, units.readOnly];
+    this.opened = unit;
     if (this.closedFlag) this.close();
-    return units;
+    return unit;
   }
 
   private openStore(): Promise<BackingStore | null> {
@@ -128,10 +142,10 @@ function identityOf(device: VdiskDevice): DeviceIdentity {
   };
 }
 
-function flagsOf(device: VdiskDevice, readOnly: boolean) {
+function flagsOf(device: VdiskDevice) {
   const s = device.settings;
   return {
-    readOnly,
+    readOnly: device.readOnly,
     removable: s.removable,
     rotational: s.rotational,
     thinProvisioned: s.thinProvisioned,
@@ -142,7 +156,7 @@ function flagsOf(device: VdiskDevice, readOnly: boolean) {
 }
 
 /**
- * A LUN's logical unit before its backing store is open: the first command
+ * A device's logical unit before its backing store is open: the first command
  * waits for the open (the kernel opens at add_device; we open on first use
  * so that loading a machine with thousands of devices stays cheap).
  */
@@ -170,8 +184,30 @@ class LazyUnit implements LogicalUnit {
   }
 }
 
+/** A read_only LUN of a device: the same logical unit, with every command marked write-protected. */
+class ReadOnlyLunView implements LogicalUnit {
+  constructor(private readonly unit: LogicalUnit) {}
+
+  execute(cmd: ScsiCommand): Promise<ScsiResponse> {
+    cmd.lunReadOnly = true;
+    return this.unit.execute(cmd);
+  }
+
+  reset(scope: 'lun' | 'target', nexus: Nexus): void {
+    this.unit.reset?.(scope, nexus);
+  }
+
+  recycle(dataIn: Buffer): void {
+    this.unit.recycle?.(dataIn);
+  }
+
+  nexusLost(nexus: Nexus): void {
+    this.unit.nexusLost?.(nexus);
+  }
+}
+
 export class DataPath {
-  private readonly lazyUnits = new WeakMap<VdiskDevice, [LazyUnit | undefined, LazyUnit | undefined]>();
+  private readonly views = new WeakMap<VdiskDevice, { unit: LazyUnit; readOnly: ReadOnlyLunView }>();
 
   constructor(private readonly engine: ScstEngine) {
     // A changed LUN set: every session seeing it learns at its next command (SPC-4 REPORTED LUNS DATA HAS CHANGED).
@@ -189,20 +225,26 @@ export class DataPath {
     };
   }
 
-  /** The logical unit of a device (undefined for pass-through devices, which have no data path here). */
+  /**
+   * The logical unit of a device as a LUN shows it: the device's one unit,
+   * or its write-protected view for a read_only LUN (undefined for
+   * pass-through devices, which have no data path here).
+   */
   unitOf(device: ScstDevice, readOnly: boolean): LogicalUnit | undefined {
     if (!(device instanceof VdiskDevice) || !device.active) return undefined;
     let data = device.backing instanceof DeviceData ? device.backing : undefined;
     if (!data) {
       data = new DeviceData(this.engine, device);
       device.backing = data;
-      this.lazyUnits.delete(device);
+      this.views.delete(device);
     }
-    const cached = this.lazyUnits.get(device) ?? [undefined, undefined];
-    const index = readOnly ? 1 : 0;
-    cached[index] ??= new LazyUnit(data.unit(readOnly));
-    this.lazyUnits.set(device, cached);
-    return cached[index];
+    let views = this.views.get(device);
+    if (!views) {
+      const unit = new LazyUnit(data.unit());
+      views = { unit, readOnly: new ReadOnlyLunView(unit) };
+      this.views.set(device, views);
+    }
+    return readOnly ? views.readOnly : views.unit;
   }
 
   private lunSetChanged(set: LunSet): void {

@@ -204,6 +204,7 @@ describe('engine data path over iSCSI', () => {
     const counts = parseCunitRun(r.stdout);
     assert.deepEqual(counts.failed, [], r.stdout.slice(-4000));
     assert.equal(counts.total, 230);
-    assert.ok(counts.passed.length >= 151, `passed ${counts.passed.length}`);
+    // tgt, the peer user-space target, passes 160 and fails 8 of these 230 on this machine.
+    assert.ok(counts.passed.length >= 179, `passed ${counts.passed.length}`);
   });
 });

@@ -30,8 +30,8 @@ function commandName(d: Descriptor): string {
 }
 
 const DISK_COMMANDS = [
-  '00', '03', '08', '0a', '12', '15', '1a', '1b', '1e', '25', '28', '2a', '2e', '2f', '34', '35', '37', '41', '55', '5a',
-  '88', '89', '8a', '8b', '8e', '8f', '90', '91', '93', '9e/10', '9e/12', 'a0', 'a3/0c', 'a8', 'aa', 'ae', 'af', 'b7',
+  '00', '03', '08', '0a', '12', '15', '16', '17', '1a', '1b', '1e', '25', '28', '2a', '2e', '2f', '34', '35', '37', '41', '55',
+  '56', '57', '5a', '5e/00', '5e/01', '5e/02', '5e/03', '5f/00', '5f/01', '5f/02', '5f/03', '5f/04', '5f/05', '5f/06', '88', '89', '8a', '8b', '8e', '8f', '90', '91', '93', '9e/10', '9e/12', 'a0', 'a3/0c', 'a8', 'aa', 'ae', 'af', 'b7',
 ];
 
 describe('REPORT SUPPORTED OPERATION CODES', () => {
@@ -94,8 +94,8 @@ describe('REPORT SUPPORTED OPERATION CODES', () => {
   test('unimplemented commands are INVALID COMMAND OPERATION CODE and are not advertised', async () => {
     const { exec } = await nullDisk();
     const advertised = new Set(parseAll(assertGood(await exec(rsoc(0))), false).map((d) => d.opcode));
-    // UNMAP, EXTENDED COPY, PR IN/OUT, RESERVE/RELEASE(6/10), FORMAT UNIT, LOG SENSE, WRITE ATOMIC(16), SANITIZE
-    for (const opcode of [0x42, 0x83, 0x5e, 0x5f, 0x16, 0x17, 0x56, 0x57, 0x04, 0x4d, 0x9c, 0x48]) {
+    // UNMAP, EXTENDED COPY, FORMAT UNIT, LOG SENSE, WRITE ATOMIC(16), SANITIZE
+    for (const opcode of [0x42, 0x83, 0x04, 0x4d, 0x9c, 0x48]) {
       assert.ok(!advertised.has(opcode));
       const cdb = Buffer.alloc(16);
       cdb[0] = opcode;
@@ -105,5 +105,8 @@ describe('REPORT SUPPORTED OPERATION CODES', () => {
     const unknownSa = await exec([0x9e, 0x13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0]);
     assertCheck(unknownSa, 0x5, 0x24);
     assert.deepEqual([...unknownSa.sense!.subarray(15, 18)], [0xcc, 0, 1]);
+    // PERSISTENT RESERVE IN offers service actions 0–3 only; REGISTER AND MOVE (OUT 07h) is not offered.
+    assertCheck(await exec([0x5e, 0x04, 0, 0, 0, 0, 0, 0x40, 0, 0]), 0x5, 0x24);
+    assertCheck(await exec([0x5f, 0x07, 0, 0, 0, 0, 0, 0, 24, 0], { dataOut: Buffer.alloc(24) }), 0x5, 0x24);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { BackingError, type BackingStore } from '../backing/store.js';
 import { DeviceType } from './inquiry.js';
-import { AluaAccess, entry, VirtualLogicalUnit, type CommandEntry, type LogicalUnitOptions } from './logical-unit.js';
+import { AluaAccess, entry, reservationCommands, VirtualLogicalUnit, type CommandEntry, type LogicalUnitOptions } from './logical-unit.js';
 import { Commands } from './opcodes.js';
 import { CheckCondition, invalidCdbField, Sense } from './sense.js';
 import type { ScsiCommand, ScsiResponse } from './types.js';
@@ -195,4 +195,5 @@ const CDROM_COMMANDS: readonly CommandEntry<Cdrom>[] = [
   entry(Commands.readToc, p['readToc']!, true),
   entry(Commands.getConfiguration, p['getConfiguration']!, false),
   entry(Commands.getEventStatusNotification, p['getEventStatusNotification']!, false, AluaAccess.Standby),
+  ...reservationCommands<Cdrom>(),
 ];

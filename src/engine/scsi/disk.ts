@@ -4,7 +4,7 @@
  */
 import type { BackingStore } from '../backing/store.js';
 import { DeviceType, MAX_COMPARE_AND_WRITE_BLOCKS, MAX_TRANSFER_BYTES, MAX_WRITE_SAME_BYTES } from './inquiry.js';
-import { AluaAccess, entry, VirtualLogicalUnit, type CommandEntry, type LogicalUnitOptions } from './logical-unit.js';
+import { AluaAccess, entry, reservationCommands, VirtualLogicalUnit, type CommandEntry, type LogicalUnitOptions } from './logical-unit.js';
 import { Commands } from './opcodes.js';
 import { CheckCondition, invalidCdbField, Sense } from './sense.js';
 import { ScsiStatus, type ScsiCommand, type ScsiResponse } from './types.js';
@@ -113,7 +113,7 @@ export class DiskLogicalUnit extends VirtualLogicalUnit {
    * except that data beyond the expected length is not transferred").
    */
   private async writeBlocks(cmd: ScsiCommand, lba: number, blocks: number, fua: boolean, verify: boolean): Promise<ScsiResponse> {
-    if (this.writeProtected) throw new CheckCondition({ code: Sense.WRITE_PROTECTED });
+    if (this.writeProtectedFor(cmd)) throw new CheckCondition({ code: Sense.WRITE_PROTECTED });
     this.checkRange(lba, blocks);
     const bytes = blocks * this.backing.blockSize;
     const received = cmd.dataOut;
@@ -211,7 +211,7 @@ export class DiskLogicalUnit extends VirtualLogicalUnit {
     this.checkNoProtection(cmd.cdb);
     const blockSize = this.backing.blockSize;
     if (blocks === 0 || blocks * blockSize > MAX_WRITE_SAME_BYTES) throw new CheckCondition(invalidCdbField(lengthField, 7));
-    if (this.writeProtected) throw new CheckCondition({ code: Sense.WRITE_PROTECTED });
+    if (this.writeProtectedFor(cmd)) throw new CheckCondition({ code: Sense.WRITE_PROTECTED });
     if ((cmd.cdb[1]! & 0x08) !== 0) throw new CheckCondition(invalidCdbField(1, 3)); // UNMAP
     this.checkRange(lba, blocks);
     const block = cmd.dataOut;
@@ -257,7 +257,7 @@ export class DiskLogicalUnit extends VirtualLogicalUnit {
     const lba = readLba64(cmd.cdb, 2);
     const blocks = cmd.cdb[13]!;
     if (blocks > MAX_COMPARE_AND_WRITE_BLOCKS) throw new CheckCondition(invalidCdbField(13, 7));
-    if (this.writeProtected) throw new CheckCondition({ code: Sense.WRITE_PROTECTED });
+    if (this.writeProtectedFor(cmd)) throw new CheckCondition({ code: Sense.WRITE_PROTECTED });
     this.checkRange(lba, blocks);
     const blockSize = this.backing.blockSize;
     const length = blocks * blockSize;
@@ -285,7 +285,7 @@ export class DiskLogicalUnit extends VirtualLogicalUnit {
     this.checkNoProtection(cmd.cdb);
     const lba = readLba64(cmd.cdb, 2);
     const blocks = cmd.cdb.readUInt32BE(10);
-    if (this.writeProtected) throw new CheckCondition({ code: Sense.WRITE_PROTECTED });
+    if (this.writeProtectedFor(cmd)) throw new CheckCondition({ code: Sense.WRITE_PROTECTED });
     this.checkRange(lba, blocks);
     const blockSize = this.backing.blockSize;
     const bytes = blocks * blockSize;
@@ -434,4 +434,5 @@ const DISK_COMMANDS: readonly CommandEntry<Disk>[] = [
   entry(Commands.preFetch16, p['preFetch16']!, true),
   entry(Commands.synchronizeCache10, p['synchronizeCache10']!, true),
   entry(Commands.synchronizeCache16, p['synchronizeCache16']!, true),
+  ...reservationCommands<Disk>(),
 ];

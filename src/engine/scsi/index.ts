@@ -15,3 +15,11 @@ export { buildReportLuns, encodeLun, respondReportLuns } from './report-luns.js'
 export { buildSense, parseSense, Sense, SenseKey, type SenseCode, type SenseDetail } from './sense.js';
 export { nexusKey, UnitAttentionQueue } from './unit-attention.js';
 export { Op, ServiceAction } from './opcodes.js';
+export {
+  newReservationHolder,
+  PrType,
+  transportIdOf,
+  type PersistentReservationState,
+  type PrRegistration,
+  type ReservationHolder,
+} from './reservations.js';

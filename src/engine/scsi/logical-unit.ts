@@ -3,7 +3,8 @@
  * attentions, ALUA access checks, sense formatting and the commands every
  * device type answers (TEST UNIT READY, REQUEST SENSE, INQUIRY, MODE
  * SENSE/SELECT, START STOP UNIT, PREVENT ALLOW MEDIUM REMOVAL, REPORT LUNS,
- * REPORT SUPPORTED OPERATION CODES, READ CAPACITY(10), READ(10/12)).
+ * REPORT SUPPORTED OPERATION CODES, READ CAPACITY(10), READ(10/12)) and
+ * the reservation commands (RESERVE/RELEASE, PERSISTENT RESERVE IN/OUT).
  */
 import { ALUA_STATE_CODE } from '../alua/types.js';
 import type { BackingStore } from '../backing/store.js';
@@ -20,7 +21,18 @@ import {
   Op,
   type CommandDescriptor,
 } from './opcodes.js';
+import { persistentReserveIn, persistentReserveOut } from './persistent-reservations.js';
 import { respondReportLuns } from './report-luns.js';
+import {
+  accessClassOf,
+  conflicts,
+  newReservationHolder,
+  registrationKey,
+  ReservationConflict,
+  transportIdOf,
+  type PrRegistration,
+  type ReservationHolder,
+} from './reservations.js';
 import {
   buildSense,
   CheckCondition,
@@ -63,9 +75,15 @@ export interface LogicalUnitOptions {
    * PORT GROUPS (which is neither advertised nor accepted without it).
    */
   getTargetPortGroups?: () => readonly TargetPortGroupView[];
+  /**
+   * Where the device keeps its SPC-2 and persistent reservations (the engine
+   * device, so that `pr_state` shows them). Default: a holder of this unit's own.
+   */
+  reservations?: ReservationHolder;
 }
 
 const GOOD_NO_DATA: Readonly<ScsiResponse> = Object.freeze({ status: ScsiStatus.GOOD, sense: null, dataIn: null });
+const RESERVATION_CONFLICT: Readonly<ScsiResponse> = Object.freeze({ status: ScsiStatus.RESERVATION_CONFLICT, sense: null, dataIn: null });
 
 /** SAM-5 §5.14: these complete normally while a unit attention is pending (REQUEST SENSE reports it). */
 const REPORTS_DESPITE_UNIT_ATTENTION: ReadonlySet<number> = new Set([Op.INQUIRY, Op.REPORT_LUNS, Op.REQUEST_SENSE]);
@@ -90,6 +108,9 @@ export abstract class VirtualLogicalUnit implements LogicalUnit {
   private announcedBlocks = -1;
   /** LOEJ state of a removable medium. */
   protected loaded = true;
+  readonly reservations: ReservationHolder;
+  /** The nexus each registration was made through, so its unit attentions reach it. */
+  private readonly registrantNexus = new Map<string, Nexus>();
   private readonly getAlua: ((nexus: Nexus) => AluaView | undefined) | undefined;
   private readonly getTargetPortGroups: (() => readonly TargetPortGroupView[]) | undefined;
   private readonly commandsByOpcode: (CommandEntry<this> | CommandEntry<this>[] | undefined)[] = new Array(256);
@@ -107,6 +128,7 @@ export abstract class VirtualLogicalUnit implements LogicalUnit {
     this.flags = { ...DEFAULT_FLAGS, ...options.flags };
     this.getAlua = options.getAlua;
     this.getTargetPortGroups = options.getTargetPortGroups;
+    this.reservations = options.reservations ?? newReservationHolder();
     this.mode = defaultModeState(writeCacheEnabled);
     if (!this.getTargetPortGroups) withheld = [...withheld, Commands.reportTargetPortGroups];
     const offered = commands.filter((c) => !withheld.includes(c.descriptor));
@@ -161,6 +183,11 @@ export abstract class VirtualLogicalUnit implements LogicalUnit {
     return this.flags.readOnly || (this.store?.readOnly ?? true) || this.mode.swp;
   }
 
+  /** Whether a command's writes are refused: the unit is write-protected or it came through a read_only LUN. */
+  protected writeProtectedFor(cmd: ScsiCommand): boolean {
+    return cmd.lunReadOnly === true || this.writeProtected;
+  }
+
   // ---- Engine-facing events -------------------------------------------------
 
   /** Queues a unit attention for one nexus, or for every known nexus. */
@@ -193,12 +220,20 @@ export abstract class VirtualLogicalUnit implements LogicalUnit {
   reset(scope: 'lun' | 'target', _nexus: Nexus): void {
     this.unitAttentions.reset(scope === 'lun' ? Sense.POWER_ON_RESET : Sense.BUS_DEVICE_RESET);
     this.preventing.clear();
+    // SCST releases an SPC-2 reservation on LU and target reset; persistent reservations stay.
+    this.reservations.spc2Holder = undefined;
   }
 
-  /** The nexus went away (logout, session closed): its state is dropped. */
+  /**
+   * The nexus went away (logout, session closed): its state is dropped and
+   * its SPC-2 reservation released (SCST: on session loss); persistent
+   * registrations stay.
+   */
   nexusLost(nexus: Nexus): void {
+    const key = nexusKey(nexus);
     this.unitAttentions.forget(nexus);
-    this.preventing.delete(nexusKey(nexus));
+    this.preventing.delete(key);
+    if (this.reservations.spc2Holder === key) this.reservations.spc2Holder = undefined;
   }
 
   /**
@@ -240,6 +275,7 @@ export abstract class VirtualLogicalUnit implements LogicalUnit {
       this.admit(entry, cmd);
       return await entry.handler.call(this, cmd);
     } catch (err) {
+      if (err instanceof ReservationConflict) return { ...RESERVATION_CONFLICT };
       // Anything else (an I/O error outside the data path, e.g. the flush of
       // STOP UNIT) is reported, never allowed to take the transport down.
       return this.checkCondition(err instanceof CheckCondition ? err.detail : { code: Sense.INTERNAL_TARGET_FAILURE });
@@ -254,12 +290,17 @@ export abstract class VirtualLogicalUnit implements LogicalUnit {
     return found.find((e) => e.descriptor.serviceAction === serviceAction) ?? null;
   }
 
-  /** Checks run before any handler, in SAM order: CDB, unit attention, ALUA, medium. */
+  /**
+   * Checks run before any handler, in SAM order: CDB, reservation conflict
+   * (before the unit attention, which stays pending, as in SCST), unit
+   * attention, ALUA, medium.
+   */
   private admit(entry: CommandEntry<this>, cmd: ScsiCommand): void {
     const cdbLength = entry.descriptor.usage.length;
     if (cmd.cdb.length < cdbLength) throw new CheckCondition(invalidCdbField(cmd.cdb.length));
     const stray = findReservedBit(entry.descriptor, cmd.cdb);
     if (stray) throw new CheckCondition(invalidCdbField(stray[0], stray[1]));
+    if (conflicts(this.reservations, cmd.nexus, accessClassOf(entry.descriptor, cmd.cdb))) throw new ReservationConflict();
     if (!REPORTS_DESPITE_UNIT_ATTENTION.has(entry.descriptor.opcode)) {
       const ua = this.unitAttentions.take(cmd.nexus);
       if (ua) throw new CheckCondition({ code: ua });
@@ -298,12 +339,12 @@ export abstract class VirtualLogicalUnit implements LogicalUnit {
     };
   }
 
-  protected modeContext(): ModeContext {
+  protected modeContext(cmd: ScsiCommand): ModeContext {
     return {
       deviceType: this.deviceType,
       blockSize: this.blockSize,
       blocks: this.blocks,
-      writeProtected: this.writeProtected,
+      writeProtected: this.writeProtectedFor(cmd),
       wceChangeable: this.store?.volatileCache ?? false,
       tst: this.flags.tst,
       state: this.mode,
@@ -338,11 +379,11 @@ export abstract class VirtualLogicalUnit implements LogicalUnit {
   }
 
   protected modeSense6(cmd: ScsiCommand): ScsiResponse {
-    return this.good(modeSense(this.modeContext(), cmd.cdb, true), cmd.cdb[4]!);
+    return this.good(modeSense(this.modeContext(cmd), cmd.cdb, true), cmd.cdb[4]!);
   }
 
   protected modeSense10(cmd: ScsiCommand): ScsiResponse {
-    return this.good(modeSense(this.modeContext(), cmd.cdb, false), cmd.cdb.readUInt16BE(7));
+    return this.good(modeSense(this.modeContext(cmd), cmd.cdb, false), cmd.cdb.readUInt16BE(7));
   }
 
   protected modeSelect6(cmd: ScsiCommand): ScsiResponse {
@@ -356,7 +397,7 @@ export abstract class VirtualLogicalUnit implements LogicalUnit {
   private modeSelect(cmd: ScsiCommand, parameterListLength: number, sixByte: boolean): ScsiResponse {
     const received = cmd.dataOut ?? Buffer.alloc(0);
     if (received.length < parameterListLength) throw new CheckCondition({ code: Sense.PARAMETER_LIST_LENGTH_ERROR });
-    const { changed } = modeSelect(this.modeContext(), cmd.cdb, received.subarray(0, parameterListLength), sixByte);
+    const { changed } = modeSelect(this.modeContext(cmd), cmd.cdb, received.subarray(0, parameterListLength), sixByte);
     // SPC-4 §5.13: the other nexuses learn that shared mode parameters changed.
     if (changed) this.unitAttentions.raise(Sense.MODE_PARAMETERS_CHANGED, undefined, cmd.nexus);
     return { ...GOOD_NO_DATA, cdbTransferLength: parameterListLength };
@@ -388,6 +429,54 @@ export abstract class VirtualLogicalUnit implements LogicalUnit {
     if (prevent === 1) this.preventing.add(key);
     else this.preventing.delete(key);
     return this.good(null);
+  }
+
+  // ---- Reservations (SPC-2 §7.21, SPC-4 §6.15/§6.16) --------------------------
+
+  /**
+   * RESERVE(6/10): the whole unit for this nexus. Another nexus's SPC-2
+   * reservation, or any persistent registration (SPC-4 §5.13.3, CRH = 1),
+   * conflicts; the holder may reserve again.
+   */
+  protected reserve(cmd: ScsiCommand): ScsiResponse {
+    const key = nexusKey(cmd.nexus);
+    const holder = this.reservations;
+    if (holder.spc2Holder !== undefined && holder.spc2Holder !== key) throw new ReservationConflict();
+    if (holder.persistent.registrants.length > 0 || holder.persistent.reservation) throw new ReservationConflict();
+    holder.spc2Holder = key;
+    return this.good(null);
+  }
+
+  /** RELEASE(6/10): ends this nexus's reservation; from any other nexus it does nothing (SPC-2 §7.17). */
+  protected release(cmd: ScsiCommand): ScsiResponse {
+    if (this.reservations.spc2Holder === nexusKey(cmd.nexus)) this.reservations.spc2Holder = undefined;
+    return this.good(null);
+  }
+
+  /** Another nexus's SPC-2 reservation also blocks the persistent reservation commands (SCST). */
+  private checkNoForeignSpc2Reservation(nexus: Nexus): void {
+    const holder = this.reservations.spc2Holder;
+    if (holder !== undefined && holder !== nexusKey(nexus)) throw new ReservationConflict();
+  }
+
+  protected persistentReserveIn(cmd: ScsiCommand): ScsiResponse {
+    this.checkNoForeignSpc2Reservation(cmd.nexus);
+    const data = persistentReserveIn(this.reservations.persistent, cmd.cdb[1]! & 0x1f);
+    return this.good(data, cmd.cdb.readUInt16BE(7));
+  }
+
+  protected persistentReserveOut(cmd: ScsiCommand): ScsiResponse {
+    this.checkNoForeignSpc2Reservation(cmd.nexus);
+    const listLength = persistentReserveOut(this.reservations, cmd, (registration, code) => this.notifyRegistrant(registration, code));
+    // Remember the nexus of this registration for later unit attentions.
+    const own = transportIdOf(cmd.nexus);
+    this.registrantNexus.set(registrationKey({ transportId: own, relTgtId: cmd.nexus.relativeTargetPortId }), cmd.nexus);
+    return { ...GOOD_NO_DATA, cdbTransferLength: listLength };
+  }
+
+  private notifyRegistrant(registration: PrRegistration, code: SenseCode): void {
+    const nexus = this.registrantNexus.get(registrationKey(registration));
+    if (nexus) this.unitAttentions.raise(code, nexus);
   }
 
   protected reportLuns(cmd: ScsiCommand): ScsiResponse {
@@ -492,6 +581,32 @@ export function entry<L>(
   alua: AluaAccess = AluaAccess.Active,
 ): CommandEntry<L> {
   return { descriptor, handler, needsMedium, alua };
+}
+
+/**
+ * RESERVE/RELEASE(6/10) and PERSISTENT RESERVE IN/OUT, which every vdisk
+ * unit offers; PR IN/OUT are allowed in the ALUA standby state (SPC-4 §5.15.2.4.4).
+ */
+export function reservationCommands<L extends VirtualLogicalUnit>(): CommandEntry<L>[] {
+  const lu = VirtualLogicalUnit.prototype as unknown as Record<string, Handler<L>>;
+  const prIn = [Commands.prInReadKeys, Commands.prInReadReservation, Commands.prInReportCapabilities, Commands.prInReadFullStatus];
+  const prOut = [
+    Commands.prOutRegister,
+    Commands.prOutReserve,
+    Commands.prOutRelease,
+    Commands.prOutClear,
+    Commands.prOutPreempt,
+    Commands.prOutPreemptAndAbort,
+    Commands.prOutRegisterAndIgnore,
+  ];
+  return [
+    entry(Commands.reserve6, lu['reserve']!, false),
+    entry(Commands.release6, lu['release']!, false),
+    entry(Commands.reserve10, lu['reserve']!, false),
+    entry(Commands.release10, lu['release']!, false),
+    ...prIn.map((d) => entry(d, lu['persistentReserveIn']!, false, AluaAccess.Standby)),
+    ...prOut.map((d) => entry(d, lu['persistentReserveOut']!, false, AluaAccess.Standby)),
+  ];
 }
 
 export { Op };

@@ -13,6 +13,8 @@ export const Op = {
   INQUIRY: 0x12,
   MODE_SELECT_6: 0x15,
   MODE_SENSE_6: 0x1a,
+  RESERVE_6: 0x16,
+  RELEASE_6: 0x17,
   START_STOP_UNIT: 0x1b,
   PREVENT_ALLOW_MEDIUM_REMOVAL: 0x1e,
   READ_CAPACITY_10: 0x25,
@@ -28,7 +30,11 @@ export const Op = {
   GET_CONFIGURATION: 0x46,
   GET_EVENT_STATUS_NOTIFICATION: 0x4a,
   MODE_SELECT_10: 0x55,
+  RESERVE_10: 0x56,
+  RELEASE_10: 0x57,
   MODE_SENSE_10: 0x5a,
+  PERSISTENT_RESERVE_IN: 0x5e,
+  PERSISTENT_RESERVE_OUT: 0x5f,
   READ_16: 0x88,
   COMPARE_AND_WRITE: 0x89,
   WRITE_16: 0x8a,
@@ -75,6 +81,15 @@ function cmd(opcode: number, usage: number[], recommendedTimeout: number, servic
   return Object.freeze({ opcode, serviceAction, usage: Object.freeze([opcode, ...usage]), nominalTimeout: 1, recommendedTimeout });
 }
 
+/** PERSISTENT RESERVE IN/OUT CDB usage (service action in byte 1; OUT: SCOPE and TYPE in byte 2). */
+function prIn(serviceAction: number): CommandDescriptor {
+  return cmd(Op.PERSISTENT_RESERVE_IN, [serviceAction, 0, 0, 0, 0, 0, 0xff, 0xff, 0], SMALL, serviceAction);
+}
+
+function prOut(serviceAction: number): CommandDescriptor {
+  return cmd(Op.PERSISTENT_RESERVE_OUT, [serviceAction, 0xff, 0, 0, 0xff, 0xff, 0xff, 0xff, 0], SMALL, serviceAction);
+}
+
 // Byte 1 of READ/WRITE(10/12/16): RDPROTECT/WRPROTECT (7–5), DPO (4), FUA (3), FUA_NV (1).
 const RW_FLAGS = 0xfa;
 // WRITE AND VERIFY: WRPROTECT, DPO, BYTCHK (bit 1).
@@ -94,6 +109,22 @@ export const Commands = {
   inquiry: cmd(Op.INQUIRY, [0x01, 0xff, 0xff, 0xff, 0], SMALL),
   modeSelect6: cmd(Op.MODE_SELECT_6, [0x10, 0, 0, 0xff, 0], SMALL),
   modeSense6: cmd(Op.MODE_SENSE_6, [0x08, 0xff, 0xff, 0xff, 0], SMALL),
+  // RESERVE/RELEASE(6/10): no third-party or extent reservations (those bits are refused).
+  reserve6: cmd(Op.RESERVE_6, [0, 0, 0, 0, 0], SMALL),
+  release6: cmd(Op.RELEASE_6, [0, 0, 0, 0, 0], SMALL),
+  reserve10: cmd(Op.RESERVE_10, [0, 0, 0, 0, 0, 0, 0, 0, 0], SMALL),
+  release10: cmd(Op.RELEASE_10, [0, 0, 0, 0, 0, 0, 0, 0, 0], SMALL),
+  prInReadKeys: prIn(0),
+  prInReadReservation: prIn(1),
+  prInReportCapabilities: prIn(2),
+  prInReadFullStatus: prIn(3),
+  prOutRegister: prOut(0),
+  prOutReserve: prOut(1),
+  prOutRelease: prOut(2),
+  prOutClear: prOut(3),
+  prOutPreempt: prOut(4),
+  prOutPreemptAndAbort: prOut(5),
+  prOutRegisterAndIgnore: prOut(6),
   startStopUnit: cmd(Op.START_STOP_UNIT, [0x01, 0, 0x0f, 0xf7, 0], SMALL),
   preventAllow: cmd(Op.PREVENT_ALLOW_MEDIUM_REMOVAL, [0, 0, 0, 0x03, 0], SMALL),
   readCapacity10: cmd(Op.READ_CAPACITY_10, [0, 0, 0, 0, 0, 0, 0, 0, 0], SMALL),

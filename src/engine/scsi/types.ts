@@ -44,6 +44,12 @@ export interface ScsiCommand {
    * (it must for an unmapped LUN; see respondReportLuns()).
    */
   lunMap?: LunMap;
+  /**
+   * Set when the command came through a read_only LUN: the unit treats it
+   * as write-protected (DATA PROTECT, WP bit in MODE SENSE), while other
+   * LUNs of the same device may write (SCST's per-LUN read_only).
+   */
+  lunReadOnly?: boolean;
 }
 
 export interface ScsiResponse {
