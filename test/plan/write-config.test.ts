@@ -345,6 +345,13 @@ describe('runWriteConfig', () => {
     assert.equal(run.stdout(), `Writing current configuration to file '${link}'.. `);
   });
 
+  test('/dev/stdout goes through this process\'s own stdout, after the "Writing" line (no reopen, no truncation)', async () => {
+    const run = makeRun(example74());
+    assert.equal(await runWriteConfig(run.ctx, '/dev/stdout'), 0);
+    assert.equal(run.stdout(), `Writing current configuration to file '/dev/stdout'.. ${EXPECTED_74}`);
+    assert.ok(lstatSync('/dev/stdout').isSymbolicLink(), '/dev/stdout itself is left alone');
+  });
+
   test('an unwritable destination: scstadmin\'s message, status 1', async () => {
     const run = makeRun(example74());
     const file = join(dir, 'missing-dir', 'scst.conf');

@@ -7,6 +7,7 @@
  * `-write_config /dev/stdout` works (clients.md §6 item 17).
  */
 import { constants } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { chmod, chown, copyFile, link, lstat, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeConfig } from '../../conf/index.js';
@@ -50,6 +51,14 @@ async function resolveTarget(file: string): Promise<{ path: string; regular: boo
     // a dangling link or a link that does not resolve to a path: let open(2) decide, as scstadmin
     return { path: file, regular: false, present: true };
   }
+}
+
+/** The descriptor a name like /dev/stdout, /dev/fd/N or /proc/self/fd/N stands for in this process. */
+function ownDescriptor(file: string): number | undefined {
+  const m = /^(?:\/dev\/(stdout|stderr)|\/dev\/fd\/(\d+)|\/proc\/self\/fd\/(\d+))$/.exec(file);
+  if (!m) return undefined;
+  if (m[1]) return m[1] === 'stdout' ? 1 : 2;
+  return Number(m[2] ?? m[3]);
 }
 
 /** `opened` runs once the file is open: scstadmin prints its "Writing" line only then (§7.1). */
@@ -129,6 +138,16 @@ export async function runWriteConfig(ctx: CommandContext, file: string): Promise
     text = renderLiveConfig(ctx);
   } catch (error) {
     return failed(error instanceof Error ? error.message : String(error));
+  }
+  const own = ownDescriptor(file);
+  if (own !== undefined) {
+    // Written through the descriptor this process already has: a reopen would
+    // start at offset 0 (or truncate) and wipe what was printed before when
+    // stdout is a file, and a rename would replace the output file itself.
+    const sink = own === 1 ? ctx.out : own === 2 ? ctx.err : { write: (t: string) => writeSync(own, t) };
+    ctx.out.write(`Writing current configuration to file '${file}'.. `);
+    sink.write(text);
+    return 0;
   }
   try {
     const target = await resolveTarget(file);
