@@ -1,25 +1,13 @@
 /** Shared helpers for the ALUA/SGV tests: a fake engine host and node walking. */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 import { EngineError, type AttrNode, type DirNode, type Errno, type SysfsNode } from '../../src/engine/node.js';
 import type { AluaHost, AluaState, TargetRef } from '../../src/engine/alua/index.js';
 import assert from 'node:assert/strict';
-
-/** The checkout root (a package.json named scstadmin-ts), found from cwd or this file. */
-export function repoRoot(): string {
-  for (const start of [process.cwd(), dirname(fileURLToPath(import.meta.url))]) {
-    for (let dir = start; ; dir = dirname(dir)) {
-      const pkg = join(dir, 'package.json');
-      if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'scstadmin-ts') return dir;
-      if (dirname(dir) === dir) break;
-    }
-  }
-  throw new Error('repository root (package.json of scstadmin-ts) not found');
-}
+import { sharedPath } from '../repo.js';
 
 export function readS0(): string {
-  return readFileSync(join(repoRoot(), '..', 'shared', 'fixtures', 'real-kernel', 'S0.txt'), 'latin1');
+  return readFileSync(sharedPath('fixtures', 'real-kernel', 'S0.txt'), 'latin1');
 }
 
 export type Entry =

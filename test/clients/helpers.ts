@@ -5,40 +5,18 @@
  * with captured stdio, every sysfs write the CLI issues, and read access to
  * the resulting /sys/kernel/scst_tgt tree (what the clients' monitors read).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { main, type Connector } from '../../src/cli/main.js';
 import { createMachine, loadMachine, type MachineOptions } from '../../src/emulator/index.js';
 import { MemoryHostFs } from '../../src/engine/host-fs.js';
 import { SysfsClient } from '../../src/sysfs/index.js';
 import type { NodeStat, SysfsTree } from '../../src/sysfs/tree.js';
+import { repoRoot } from '../repo.js';
 
-function isRepoRoot(dir: string): boolean {
-  const manifest = join(dir, 'package.json');
-  if (!existsSync(manifest)) return false;
-  try {
-    return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'scstadmin-ts';
-  } catch {
-    return false;
-  }
-}
-
-function findUp(start: string): string | undefined {
-  for (let dir = resolve(start); ; dir = dirname(dir)) {
-    if (isRepoRoot(dir)) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
-/** The checkout, found from the compiled test (dist/ or another outDir) or the working directory. */
-export const repoRoot: string = (() => {
-  const root = findUp(dirname(fileURLToPath(import.meta.url))) ?? findUp(process.cwd());
-  if (!root) throw new Error('cannot find the scstadmin-ts checkout (run the tests from inside it)');
-  return root;
-})();
+export { repoRoot };
 
 export const clientsDir = join(repoRoot, 'test', 'clients');
 export const configsDir = join(clientsDir, 'configs');

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { formatDiagnostic, hasErrors, parseConfig, writeConfig } from '../../src/conf/index.js';
 import type { ScstConfig } from '../../src/model/config.js';
-import { repoPath, sharedPath } from './repo.js';
+import { repoPath, sharedPath } from '../repo.js';
 
 const VERSION = '3.11.0-pre';
 

@@ -5,12 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { collectTree, parseDump, formatEntries, type DumpEntry } from '../../src/emulator/dump.js';
 import { kernfsSort } from '../../src/emulator/kernfs-order.js';
-import { newMachine, sharedDir } from '../engine/helpers.js';
+import { newMachine } from '../engine/helpers.js';
+import { sharedPath } from '../repo.js';
 
-const S0 = fs.readFileSync(path.join(sharedDir(), 'fixtures', 'real-kernel', 'S0.txt'), 'utf8');
+const S0 = fs.readFileSync(sharedPath('fixtures', 'real-kernel', 'S0.txt'), 'utf8');
 
 /**
  * Entries whose *content* depends on the build or the host. The capture

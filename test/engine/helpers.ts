@@ -1,36 +1,10 @@
 /** Test helpers shared by test/engine and test/emulator. */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ScstEngine, type MachineOptions } from '../../src/engine/engine.js';
 import { MemoryHostFs } from '../../src/engine/host-fs.js';
 import { EmulatedTree } from '../../src/emulator/tree.js';
 import { collectTree, formatEntries } from '../../src/emulator/dump.js';
 import { SysfsError, type SysfsTree } from '../../src/sysfs/tree.js';
 
-function isRepoRoot(dir: string): boolean {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name === 'scstadmin-ts';
-  } catch {
-    return false;
-  }
-}
-
-/** The checkout's root, found from the cwd or from this compiled file. */
-export function repoRoot(): string {
-  for (const start of [process.cwd(), path.dirname(fileURLToPath(import.meta.url))]) {
-    for (let dir = start; ; dir = path.dirname(dir)) {
-      if (isRepoRoot(dir)) return dir;
-      if (path.dirname(dir) === dir) break;
-    }
-  }
-  throw new Error('cannot find the scstadmin-ts checkout (run tests with cwd inside it)');
-}
-
-/** `<repo>/../shared` (contract documents and fixtures). */
-export function sharedDir(): string {
-  return path.join(repoRoot(), '..', 'shared');
-}
 
 /** The host used by engine tests: a few backing files and a block device. */
 export function testHost(): MemoryHostFs {
