@@ -85,6 +85,14 @@ test('createMachine refuses an existing file; loadMachine needs one unless creat
   assert.equal(JSON.parse(fs.readFileSync(missing, 'utf8')).format, STATE_FORMAT);
 });
 
+test('the first save of a new machine creates the state file\'s directory', async () => {
+  const file = path.join(tmpDir(), 'machines', 'lab', 'm.json');
+  const fresh = await loadMachine(file, { createIfMissing: true });
+  await fresh.save();
+  assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).format, STATE_FORMAT);
+  assert.deepEqual(fs.readdirSync(path.dirname(file)), ['m.json'], 'no temp file left behind');
+});
+
 test('corrupt, foreign and inconsistent files give clear errors naming the file', async () => {
   const dir = tmpDir();
   const cases: Array<[string, string, RegExp]> = [
