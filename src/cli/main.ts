@@ -308,6 +308,7 @@ export async function main(argv: string[], environment: MainEnvironment = {}): P
   const client: ScstClient = {
     tree: connection.client.tree,
     readLive: () => connection.client.readLive(),
+    readAttributesOf: connection.client.readAttributesOf?.bind(connection.client),
     perform: (op) => {
       attemptedWrite = true;
       return connection.client.perform(op);
@@ -374,6 +375,7 @@ async function run(
   const countingClient: ScstClient = {
     tree: client.tree,
     readLive: () => client.readLive(),
+    readAttributesOf: client.readAttributesOf?.bind(client),
     perform: async (op) => {
       await client.perform(op);
       changes++;

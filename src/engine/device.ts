@@ -118,9 +118,40 @@ export abstract class ScstDevice {
   }
 
   private buildNode(): SysfsNode {
-    return dir(() => [...this.coreEntries(), ...this.handlerEntries()]);
+    return dir(
+      () => this.currentEntries().list,
+      (name) => this.currentEntries().byName.get(name),
+    );
   }
 
+  private entriesCache: { shape: string; list: Entries; byName: Map<string, SysfsNode> } | undefined;
+
+  /**
+   * The directory's entries, built again only when entryShape() changes: every
+   * value is computed by its show(), so the nodes themselves never go stale,
+   * and a device's 40-odd entries are not rebuilt for each file looked up.
+   */
+  private currentEntries(): { list: Entries; byName: Map<string, SysfsNode> } {
+    const shape = this.entryShape();
+    if (this.entriesCache?.shape !== shape) {
+      const list = [...this.coreEntries(), ...this.handlerEntries()];
+      const byName = new Map<string, SysfsNode>();
+      for (const [name, node] of list) if (!byName.has(name)) byName.set(name, node);
+      this.entriesCache = { shape, list, byName };
+    }
+    return this.entriesCache;
+  }
+
+  /**
+   * What decides which entries exist (not their values). Every condition under
+   * which coreEntries()/handlerEntries() add or leave out an entry, other than
+   * ones fixed for the device's life (its handler), must be part of it.
+   */
+  protected entryShape(): string {
+    return `${this.difType !== 0 && this.difMode !== ''}`;
+  }
+
+  /** Entries present only under a changing condition must show in entryShape(). */
   private coreEntries(): Entries {
     const e: Entries = [
       ['type', ro(() => scsiTypeText(this.scsiType))],

@@ -122,6 +122,8 @@ export class ScstEngine {
   readonly copyManager: CopyManagerDriver;
   alua: AluaManager;
   private readonly devices = new Map<string, ScstDevice>();
+  /** Vdisk devices by the usn they showed when noted (see noteUsn). */
+  private readonly usnHolders = new Map<string, Set<VdiskDevice>>();
   private relTgtIdCounter = 1;
   private cmLunCounter = 0;
   private readonly deviceListeners = new Set<DeviceListener>();
@@ -182,7 +184,9 @@ export class ScstEngine {
   }
 
   devicesOf(handler: DevHandler): ScstDevice[] {
-    return this.allDevices().filter((d) => d.handler === handler);
+    const found: ScstDevice[] = [];
+    for (const device of this.devices.values()) if (device.handler === handler) found.push(device);
+    return found;
   }
 
   getDriver(name: string): TargetDriver | undefined {
@@ -193,9 +197,37 @@ export class ScstEngine {
     return [...this.drivers.values()].flatMap((d) => [...d.targets.values()]);
   }
 
-  /** Targets of that exact name in any driver. */
+  /** Targets of that exact name in any driver (each driver's map is keyed by name). */
   findTargetsByName(name: string): ScstTarget[] {
-    return this.allTargets().filter((t) => t.name === name);
+    const found: ScstTarget[] = [];
+    for (const driver of this.drivers.values()) {
+      const target = driver.targets.get(name);
+      if (target) found.push(target);
+    }
+    return found;
+  }
+
+  /**
+   * Records that `device` shows `usn` now (add_device, state load, a write of
+   * its usn attribute), for deviceShowingUsn. Entries that no longer hold are
+   * dropped when looked up.
+   */
+  noteUsn(device: VdiskDevice): void {
+    let holders = this.usnHolders.get(device.settings.usn);
+    if (!holders) this.usnHolders.set(device.settings.usn, (holders = new Set()));
+    holders.add(device);
+  }
+
+  /** A registered vdisk device whose usn is `usn` (add_device's collision check, §7.5), without scanning every device. */
+  deviceShowingUsn(usn: string): VdiskDevice | undefined {
+    const holders = this.usnHolders.get(usn);
+    if (!holders) return undefined;
+    for (const device of holders) {
+      if (this.devices.get(device.name) === device && device.settings.usn === usn) return device;
+      holders.delete(device);
+    }
+    this.usnHolders.delete(usn);
+    return undefined;
   }
 
   // ------------------------------------------------------------ AluaHost
@@ -288,7 +320,10 @@ export class ScstEngine {
   /** Registers a new device and gives it its copy-manager LUN (§7.5 step 7, §8.9). */
   addDevice(device: ScstDevice): void {
     this.devices.set(device.name, device);
-    if (device instanceof VdiskDevice) this.cmLunCounter = this.copyManager.autoAssign(device, this.cmLunCounter);
+    if (device instanceof VdiskDevice) {
+      this.noteUsn(device);
+      this.cmLunCounter = this.copyManager.autoAssign(device, this.cmLunCounter);
+    }
   }
 
   /** Deletes a device and everything referencing it (§7.8). */
@@ -443,7 +478,9 @@ export class ScstEngine {
     for (const ds of state.devices) {
       const h = engine.handlers.get(ds.handler);
       if (!(h instanceof VdiskHandler)) throw new Error(`state: device "${ds.name}" uses handler "${ds.handler}", which is not loaded`);
-      engine.devices.set(ds.name, VdiskDevice.fromState(engine, h, ds));
+      const device = VdiskDevice.fromState(engine, h, ds);
+      engine.devices.set(ds.name, device);
+      engine.noteUsn(device);
     }
     for (const [name, ds] of Object.entries(state.drivers)) {
       const driver = engine.drivers.get(name);

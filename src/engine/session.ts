@@ -23,6 +23,8 @@ export interface SessionOptions {
 }
 
 const LATENCY_SIZES = Array.from({ length: 11 }, (_, i) => 512 << i);
+/** `lun<N>` as the session directory names its LUNs (decimal, no leading zeros). */
+const LUN_ENTRY = /^lun(0|[1-9][0-9]*)$/;
 const DIF_TABLE = '\tapp\tref\tguard\ntgt\t0\t0\t0\nscst\t0\t0\t0\ndev\t0\t0\t0\n';
 
 export class Session {
@@ -79,22 +81,30 @@ export class Session {
     const latencyFile = rw(() => 'state count min max avg stddev\n', () => undefined);
     const latency = dir(() => LATENCY_SIZES.flatMap((size) => ['n', 'r', 'w', 'b'].map((p): [string, SysfsNode] => [`${p}${size}`, latencyFile])));
     const driver = this.target.driver;
-    return dir(() => {
-      const e: Entries = [
-        ['initiator_name', ro(() => `${this.initiatorName}\n`)],
-        ['commands', ro(() => `${this.commands}\n`)],
-        ['active_commands', ro(() => `${this.activeCommands}\n`)],
-        ...counterEntries,
-        ['luns', link(() => this.lunSet().path)],
-        ['latency', latency],
-      ];
-      if (driver.supportsDif) e.push(['dif_checks_failed', rw(() => DIF_TABLE, () => undefined)]);
-      if (driver.canCloseSessions) e.push(['force_close', wo(() => this.forceClose())]);
-      for (const n of this.lunSet().numbers()) e.push([`lun${n}`, this.lunNode()]);
-      e.push(...driver.sessionEntries(this));
-      if (this.options.entries) e.push(...this.options.entries(this));
-      return e;
-    });
+    const fixed: Entries = [
+      ['initiator_name', ro(() => `${this.initiatorName}\n`)],
+      ['commands', ro(() => `${this.commands}\n`)],
+      ['active_commands', ro(() => `${this.activeCommands}\n`)],
+      ...counterEntries,
+      ['luns', link(() => this.lunSet().path)],
+      ['latency', latency],
+    ];
+    if (driver.supportsDif) fixed.push(['dif_checks_failed', rw(() => DIF_TABLE, () => undefined)]);
+    if (driver.canCloseSessions) fixed.push(['force_close', wo(() => this.forceClose())]);
+    const fixedByName = new Map(fixed);
+    const lunNode = this.lunNode();
+    const transportEntries = (): Entries => [...driver.sessionEntries(this), ...(this.options.entries?.(this) ?? [])];
+    return dir(
+      () => [...fixed, ...this.lunSet().numbers().map((n): [string, SysfsNode] => [`lun${n}`, lunNode]), ...transportEntries()],
+      // By name without listing: the copy manager's session has a lun<N> per device.
+      (name) => {
+        const own = fixedByName.get(name);
+        if (own) return own;
+        const lun = LUN_ENTRY.exec(name);
+        if (lun && this.lunSet().luns.has(Number(lun[1]))) return lunNode;
+        return transportEntries().find(([entryName]) => entryName === name)?.[1];
+      },
+    );
   }
 
   /** `force_close`: the transport closes the session; without one it just goes away. */
@@ -103,6 +113,7 @@ export class Session {
     else this.target.removeSession(this);
   }
 
+  /** The `lun<N>` directory; the same for every LUN (nothing in it depends on the LUN). */
   private lunNode(): DirNode {
     const e: Entries = [
       ['active_commands', ro(() => '0\n')],

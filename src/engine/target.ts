@@ -339,7 +339,11 @@ export class ScstTarget {
       (name) => this.sessions.get(name)?.node(),
     );
     e.push(['luns', this.luns.node()], ['ini_groups', groups], ['sessions', sessions]);
-    return dir(() => [...e, ...this.driver.targetEntries(this)]);
+    const own = new Map(e);
+    return dir(
+      () => [...e, ...this.driver.targetEntries(this)],
+      (name) => own.get(name) ?? this.driver.targetEntries(this).find(([entryName]) => entryName === name)?.[1],
+    );
   }
 
   toState(): TargetState {

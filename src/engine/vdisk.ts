@@ -117,11 +117,8 @@ export class VdiskHandler extends DevHandler {
     if (existing instanceof VdiskDevice) throw new EngineError('EEXIST', `device "${name}" already exists`);
     if (name.length > 64) throw new EngineError('EINVAL', `device name longer than 64 characters: "${name}"`);
     const dev = new VdiskDevice(this.engine, name, this);
-    for (const other of this.engine.allDevices()) {
-      if (other instanceof VdiskDevice && other.settings.usn === dev.settings.usn) {
-        throw new EngineError('EEXIST', `generated usn ${dev.settings.usn} of "${name}" collides with device "${other.name}"`);
-      }
-    }
+    const other = this.engine.deviceShowingUsn(dev.settings.usn);
+    if (other) throw new EngineError('EEXIST', `generated usn ${dev.settings.usn} of "${name}" collides with device "${other.name}"`);
     const s = dev.settings;
     let sizeGiven: number | null = null;
     let difModeGiven = false;
@@ -301,6 +298,10 @@ export class VdiskDevice extends ScstDevice {
     return this.settings.explicit.includes(attr);
   }
 
+  protected override entryShape(): string {
+    return `${super.entryShape()} ${this.settings.thinProvisioned} ${this.settings.difFilename !== null}`;
+  }
+
   protected handlerEntries(): Entries {
     const s = this.settings;
     const k = this.kind;
@@ -315,9 +316,9 @@ export class VdiskDevice extends ScstDevice {
     add(FB, 'bind_alua_state', rw(() => keyed(flag(s.bindAluaState), s.bindAluaState !== B), (d) => {
       s.bindAluaState = kstrtoul(d.slice(0, 15), 'bind_alua_state') !== 0n;
     }));
-    const sizeKey = !N || s.size !== NULLIO_DEFAULT_SIZE;
+    const sizeKey = (): boolean => !N || s.size !== NULLIO_DEFAULT_SIZE;
     if (B || N) {
-      add(true, 'size', rw(() => keyed(String(s.size), sizeKey), (d) => this.storeSize(d, 1)));
+      add(true, 'size', rw(() => keyed(String(s.size), sizeKey()), (d) => this.storeSize(d, 1)));
       add(true, 'size_mb', rw(() => `${Math.floor(s.size / 2 ** 20)}\n`, (d) => this.storeSize(d, 2 ** 20)));
     } else {
       add(true, 'size', ro(() => keyed(String(s.size), true)));
@@ -397,6 +398,7 @@ export class VdiskDevice extends ScstDevice {
       if (d.length > 21 || (d.length === 21 && !d.endsWith('\n'))) throw new EngineError('EINVAL', 'usn longer than 20 characters');
       s.usn = firstLine(d);
       markExplicit(s, 'usn');
+      this.engine.noteUsn(this);
     })]);
     e.push(['naa_id', rw(() => keyed(s.naaId, s.naaId !== ''), (d) => {
       s.naaId = parseHexId(d, 'naa_id', (hex) => (hex.length === 16 && '235'.includes(hex[0]!)) || (hex.length === 32 && hex[0] === '6'));

@@ -110,7 +110,12 @@ export type DeferredDecision = 'perform' | 'unchanged' | 'lacks';
  * time: scstadmin's per-object re-read before setting (§6.4, §6.6).
  */
 export function decideDeferred(live: LiveScst, check: DeferredAttributeCheck): DeferredDecision {
-  const attr = liveAttributesOf(live, check.owner)?.get(check.name);
+  return decideOnAttributes(liveAttributesOf(live, check.owner), check);
+}
+
+/** decideDeferred against the owner's attribute map itself (undefined: the owner does not exist). */
+export function decideOnAttributes(attributes: LiveAttributeMap | undefined, check: DeferredAttributeCheck): DeferredDecision {
+  const attr = attributes?.get(check.name);
   if (!attr || attr.readOnly || attr.directory) return 'lacks';
   if (check.name === 'enabled') {
     return Number(attr.values[0] ?? 0) === Number(check.value) ? 'unchanged' : 'perform';

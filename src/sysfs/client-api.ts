@@ -1,4 +1,5 @@
-import type { LiveScst } from '../model/live.js';
+import type { LiveAttributeMap, LiveScst } from '../model/live.js';
+import type { AttributeOwner } from '../plan/types.js';
 import type { Operation } from '../model/operations.js';
 import type { SysfsTree } from './tree.js';
 
@@ -16,6 +17,12 @@ export interface ScstClient {
    * Throws ScstOperationError on failure.
    */
   perform(op: Operation): Promise<void>;
+  /**
+   * Optional: one object's attribute map exactly as readLive() would show it,
+   * read from that object's directory alone (undefined: no such object). Lets
+   * `-config` re-check an object it just created without re-reading the tree.
+   */
+  readAttributesOf?(owner: AttributeOwner): Promise<LiveAttributeMap | undefined>;
 }
 
 /**

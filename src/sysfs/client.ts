@@ -1,5 +1,6 @@
 import type { LiveAttributeMap, LiveScst } from '../model/live.js';
 import type { GroupAddress, LunSetAddress, Operation, Params, TargetAddress, TargetGroupAddress } from '../model/operations.js';
+import type { AttributeOwner } from '../plan/types.js';
 import { ScstOperationError, type ScstClient } from './client-api.js';
 import { errnoName } from './errno.js';
 import { InstrumentedTree, type TreeCounters } from './instrumented-tree.js';
@@ -107,6 +108,10 @@ export class SysfsClient implements ScstClient {
 
   readLive(): Promise<LiveScst> {
     return this.reader.readLive();
+  }
+
+  readAttributesOf(owner: AttributeOwner): Promise<LiveAttributeMap | undefined> {
+    return this.reader.readAttributesOf(owner);
   }
 
   /**

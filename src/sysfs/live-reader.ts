@@ -24,6 +24,7 @@ import {
   TARGET_DYNAMIC_LINE,
   traceLevelTokens,
 } from './attribute-text.js';
+import type { AttributeOwner } from '../plan/types.js';
 import { basenameOf, scstPaths } from './paths.js';
 import { joinPath, SysfsError, type NodeStat, type SysfsTree } from './tree.js';
 
@@ -139,6 +140,46 @@ export class LiveReader {
       alua: { attributes: alua.attributes },
       deviceGroups: alua.deviceGroups,
     };
+  }
+
+  /**
+   * The attribute map of one object exactly as readLive() would show it, read
+   * fresh from its own directory only; undefined when the object does not exist.
+   */
+  async readAttributesOf(owner: AttributeOwner): Promise<LiveAttributeMap | undefined> {
+    const table = (kind: AttributeObjectKind, dir: string) =>
+      this.io.readdir(dir).then(
+        async (entries) => (await this.readAttributeTable(kind, dir, entries)).attributes,
+        () => undefined,
+      );
+    switch (owner.kind) {
+      case 'scst':
+        return table('scst', '');
+      case 'handler':
+        return table('handler', scstPaths.handler(owner.handler));
+      case 'device':
+        return table('device', scstPaths.device(owner.device));
+      case 'driver':
+        return table('driver', scstPaths.driver(owner.driver));
+      case 'target': {
+        const dir = scstPaths.target(owner);
+        const entries = await this.io.readdir(dir).catch(() => undefined);
+        return entries && this.readTargetAttributes(owner.driver, dir, entries);
+      }
+      case 'group':
+        return table('group', scstPaths.group(owner));
+      case 'alua':
+        return table('alua', scstPaths.alua);
+      case 'deviceGroup':
+        return table('deviceGroup', scstPaths.deviceGroup(owner.deviceGroup));
+      case 'targetGroup':
+        return table('targetGroup', scstPaths.targetGroup(owner));
+      case 'targetGroupTarget':
+        return this.readTargetGroupMember(joinPath(scstPaths.targetGroup(owner), owner.target)).then(
+          (member) => member.attributes,
+          () => undefined,
+        );
+    }
   }
 
   /**

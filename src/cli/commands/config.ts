@@ -10,11 +10,17 @@ import {
   configDiff,
   configMsg,
   decideDeferred,
+  decideOnAttributes,
+  liveAttributesOf,
   planConfig,
   planToJson,
   renderPlanText,
+  type AttributeOwner,
+  type DeferredAttributeCheck,
+  type DeferredDecision,
   type Plan,
   type PlanAction,
+  type PlanStep,
 } from '../../plan/index.js';
 import type { CommandContext, CommandOptions } from '../context.js';
 import { COLLECTING_DONE, CommandAbort, conditionalExit, confirmOrAbort, performStep, warning } from '../output.js';
@@ -60,59 +66,124 @@ export interface ApplyReport {
  * report filled in on `report` before it propagates.
  */
 export async function applyPlan(ctx: CommandContext, plan: Plan, report: ApplyReport): Promise<void> {
-  // The live state as the writes so far left it: successful operations are applied to
-  // this copy; only objects created since the last read send us back to sysfs.
-  let live: LiveScst = cloneLive(ctx.live);
-  let stale = false;
+  const state = new ApplyState(ctx);
   const actions = plan.steps.filter((s): s is PlanAction => s.type === 'action');
-  report.notPerformed = [...actions];
-  for (const step of plan.steps) {
-    if (ctx.interrupted) {
-      report.interrupted = true;
-      return;
-    }
-    switch (step.type) {
-      case 'notice':
-        ctx.out.write(step.text);
-        break;
-      case 'error':
-        report.errors.push(step.text);
-        conditionalExit(ctx, step.text);
-        break;
-      case 'recollect':
-        live = cloneLive(await ctx.refresh());
-        stale = false;
-        ctx.out.write(COLLECTING_DONE);
-        break;
-      case 'action': {
-        report.notPerformed.shift();
-        if (step.deferred) {
-          if (stale) {
-            live = cloneLive(await ctx.refresh());
-            stale = false;
-          }
-          const decision = decideDeferred(live, step.deferred);
-          if (decision === 'unchanged') break;
-          if (decision === 'lacks') {
-            if (step.deferred.lacksNotice) ctx.out.write(step.deferred.lacksNotice);
-            break;
-          }
-        }
-        const outcome = await performStep(ctx, step.message, step.operation);
-        if (outcome.ok) {
-          applyOperation(live, step.operation);
-          if (CREATES_OBJECT.has(step.operation.op)) stale = true;
-          report.changes += step.changes;
-          report.performed.push(step);
-          break;
-        }
-        report.failed.push(step);
-        if (step.onFailure === 'conditional-exit') conditionalExit(ctx, outcome.text);
-        else if (step.onFailure === 'warning') warning(ctx, outcome.text);
-        break;
+  // report.notPerformed is filled in once, on the way out (also by a FATAL):
+  // removing each action from the front of a list of tens of thousands would be quadratic.
+  let attempted = 0;
+  try {
+    for (const step of plan.steps) {
+      if (ctx.interrupted) {
+        report.interrupted = true;
+        return;
       }
+      if (step.type === 'action') attempted++;
+      await applyStep(ctx, state, step, report);
+    }
+  } finally {
+    report.notPerformed = actions.slice(attempted);
+  }
+}
+
+async function applyStep(ctx: CommandContext, state: ApplyState, step: PlanStep, report: ApplyReport): Promise<void> {
+  switch (step.type) {
+    case 'notice':
+      ctx.out.write(step.text);
+      return;
+    case 'error':
+      report.errors.push(step.text);
+      conditionalExit(ctx, step.text);
+      return;
+    case 'recollect':
+      await state.recollect();
+      ctx.out.write(COLLECTING_DONE);
+      return;
+    case 'action': {
+      if (step.deferred) {
+        const decision = await state.decide(step.deferred);
+        if (decision === 'unchanged') return;
+        if (decision === 'lacks') {
+          if (step.deferred.lacksNotice) ctx.out.write(step.deferred.lacksNotice);
+          return;
+        }
+      }
+      const outcome = await performStep(ctx, step.message, step.operation);
+      if (outcome.ok) {
+        state.performed(step.operation);
+        report.changes += step.changes;
+        report.performed.push(step);
+        return;
+      }
+      report.failed.push(step);
+      if (step.onFailure === 'conditional-exit') conditionalExit(ctx, outcome.text);
+      else if (step.onFailure === 'warning') warning(ctx, outcome.text);
     }
   }
+}
+
+/**
+ * The live state as the writes so far left it, for deferred decisions.
+ * Successful operations are applied to an in-memory copy; what that copy
+ * cannot know — the kernel-chosen attributes of objects created since, and
+ * everything after one of scstadmin's re-collect points — is read back from
+ * sysfs. With a client that reads single objects (ScstClient.readAttributesOf)
+ * only the owner a decision looks at is re-read, once per such change, which
+ * keeps an apply linear in the size of the configuration; otherwise the
+ * whole tree is.
+ */
+class ApplyState {
+  /** Copied from ctx.live on first use: a re-apply with nothing to do never pays for it. */
+  private liveCopy: LiveScst | undefined;
+  /** Bumped whenever sysfs may hold something the copy does not. */
+  private epoch = 0;
+  /** Epoch at which the whole copy was last read. */
+  private wholeReadAt = 0;
+  /** Epoch at which single owners were last read (key: ownerKey). */
+  private readonly ownerReadAt = new Map<string, number>();
+
+  constructor(private readonly ctx: CommandContext) {}
+
+  private get live(): LiveScst {
+    this.liveCopy ??= cloneLive(this.ctx.live);
+    return this.liveCopy;
+  }
+
+  async recollect(): Promise<void> {
+    if (this.ctx.client.readAttributesOf) this.epoch++;
+    else await this.readWhole();
+  }
+
+  performed(operation: Operation): void {
+    applyOperation(this.live, operation);
+    if (CREATES_OBJECT.has(operation.op)) this.epoch++;
+  }
+
+  async decide(check: DeferredAttributeCheck): Promise<DeferredDecision> {
+    const key = ownerKey(check.owner);
+    const readAt = Math.max(this.wholeReadAt, this.ownerReadAt.get(key) ?? 0);
+    if (readAt < this.epoch) {
+      const readOwner = this.ctx.client.readAttributesOf?.bind(this.ctx.client);
+      if (!readOwner) await this.readWhole();
+      else {
+        const fresh = await readOwner(check.owner);
+        const known = liveAttributesOf(this.live, check.owner);
+        if (!known) return decideOnAttributes(fresh, check); // not in the copy: nothing to keep up to date
+        known.clear();
+        fresh?.forEach((attribute, name) => known.set(name, attribute));
+        this.ownerReadAt.set(key, this.epoch);
+      }
+    }
+    return decideDeferred(this.live, check);
+  }
+
+  private async readWhole(): Promise<void> {
+    this.liveCopy = cloneLive(await this.ctx.refresh());
+    this.wholeReadAt = this.epoch;
+  }
+}
+
+function ownerKey(owner: AttributeOwner): string {
+  return JSON.stringify(owner);
 }
 
 /** Operations after which the new object's attributes (defaults) can only be read from sysfs. */

@@ -28,9 +28,12 @@ export class AluaManager {
 
   constructor(private readonly host: AluaHost) {}
 
-  /** The whole `device_groups/` directory (sysfs.md §9.2). */
+  private nodeCache: DirNode | undefined;
+
+  /** The whole `device_groups/` directory (sysfs.md §9.2); built once, its entries follow the model. */
   node(): DirNode {
-    return deviceGroupsNode(this, this.host);
+    this.nodeCache ??= deviceGroupsNode(this, this.host);
+    return this.nodeCache;
   }
 
   // ---------------------------------------------------------------- state file
@@ -90,7 +93,7 @@ export class AluaManager {
     if (!dg) throw new EngineError('EINVAL', `device group ${name} not found`);
     this.groups.splice(this.groups.indexOf(dg), 1);
     for (const tg of dg.targetGroups) this.changeState(tg, 'active');
-    dg.devices.length = 0;
+    dg.clearDevices();
     for (const tg of dg.targetGroups) tg.members.length = 0;
     dg.targetGroups.length = 0;
   }
@@ -105,14 +108,12 @@ export class AluaManager {
     if (device === 'mgmt') {
       throw new EngineError('EEXIST', `device name ${device} collides with ${dg.name}/devices/mgmt`);
     }
-    dg.devices.push(device);
+    dg.addDevice(device);
   }
 
   /** `<dg>/devices/mgmt` `del`. */
   removeDevice(dg: DeviceGroup, device: string): void {
-    const index = dg.devices.indexOf(device);
-    if (index < 0) throw new EngineError('EINVAL', `device ${device} is not in device group ${dg.name}`);
-    dg.devices.splice(index, 1);
+    if (!dg.removeDevice(device)) throw new EngineError('EINVAL', `device ${device} is not in device group ${dg.name}`);
   }
 
   // ---------------------------------------------------------------- target groups

@@ -39,7 +39,10 @@ export class TargetGroup implements TargetGroupView {
 }
 
 export class DeviceGroup implements DeviceGroupView {
-  readonly devices: string[] = [];
+  /** Member devices in the order they were added (the directory shows them so). */
+  private readonly memberList: string[] = [];
+  /** The same names, for membership tests that do not scan (a dg may hold thousands). */
+  private readonly memberSet = new Set<string>();
   readonly targetGroups: TargetGroup[] = [];
 
   constructor(readonly name: string) {}
@@ -53,8 +56,29 @@ export class DeviceGroup implements DeviceGroupView {
     return this.targetGroups.find((tg) => tg.member(name) !== undefined);
   }
 
+  get devices(): readonly string[] {
+    return this.memberList;
+  }
+
   hasDevice(name: string): boolean {
-    return this.devices.includes(name);
+    return this.memberSet.has(name);
+  }
+
+  addDevice(name: string): void {
+    this.memberList.push(name);
+    this.memberSet.add(name);
+  }
+
+  /** Whether it was a member. */
+  removeDevice(name: string): boolean {
+    if (!this.memberSet.delete(name)) return false;
+    this.memberList.splice(this.memberList.indexOf(name), 1);
+    return true;
+  }
+
+  clearDevices(): void {
+    this.memberList.length = 0;
+    this.memberSet.clear();
   }
 }
 

@@ -121,7 +121,7 @@ export function aluaFromState(host: AluaHost, state: unknown): DeviceGroup[] {
       const device = objectName(rawDevice, `${where}.devices[${j}]`);
       unique(device, deviceNames, `${where}.devices[${j}]`, 'device group member (or reserved name)');
       if (!host.deviceExists(device)) throw new StateError(`${where}.devices[${j}]`, `device ${device} does not exist`);
-      dg.devices.push(device);
+      dg.addDevice(device);
     });
 
     const tgNames = new Set<string>(['mgmt']);

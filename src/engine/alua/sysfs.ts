@@ -4,7 +4,7 @@
  * queue report their result to the host (§3.3); the others do not.
  */
 import { EngineError, type AttrNode, type DirNode, type SysfsNode } from '../node.js';
-import { dir, link, rw, type Entries } from '../nodes.js';
+import { dir, link, rw, staticDir, type Entries } from '../nodes.js';
 import { keyed } from '../parse.js';
 import type { AluaManager } from './manager.js';
 import type { DeviceGroup, TargetGroup, TargetGroupMember } from './model.js';
@@ -15,9 +15,42 @@ const GROUPS_USAGE = 'Usage: echo "create group_name" >mgmt\n       echo "del gr
 const DEVICES_USAGE = 'Usage: echo "add device" >mgmt\n       echo "del device" >mgmt\n';
 const TARGETS_USAGE = 'Usage: echo "add target" >mgmt\n       echo "del target" >mgmt\n';
 
-/** A directory whose entries are recomputed on every call, with lookup by name. */
-function liveDir(entries: () => Entries): DirNode {
-  return dir(entries, (name) => entries().find(([entryName]) => entryName === name)?.[1]);
+/**
+ * A directory of fixed entries followed by one entry per model object. The
+ * listing is recomputed on every call; a lookup by name goes to the model
+ * (`find`) without building the listing, since a device group may hold
+ * thousands of devices.
+ */
+function collectionDir<T>(
+  fixed: Entries,
+  items: () => readonly T[],
+  nameOf: (item: T) => string,
+  find: (name: string) => T | undefined,
+  nodeOf: (item: T) => SysfsNode,
+): DirNode {
+  return dir(
+    () => [...fixed, ...items().map((item): [string, SysfsNode] => [nameOf(item), nodeOf(item)])],
+    (name) => {
+      const own = fixed.find(([entryName]) => entryName === name);
+      if (own) return own[1];
+      const item = find(name);
+      return item === undefined ? undefined : nodeOf(item);
+    },
+  );
+}
+
+/**
+ * The node of each model object, built once per object: every value is
+ * computed by its show(), and a removed object's node fails with ENODEV, so a
+ * kept node never shows stale state.
+ */
+function nodePerObject<T extends object>(build: (item: T) => SysfsNode): (item: T) => SysfsNode {
+  const nodes = new WeakMap<T, SysfsNode>();
+  return (item) => {
+    let node = nodes.get(item);
+    if (!node) nodes.set(item, (node = build(item)));
+    return node;
+  };
 }
 
 /** Runs a write the way the kernel's work queue does: its result feeds last_sysfs_mgmt_res. */
@@ -69,10 +102,14 @@ export function deviceGroupsNode(manager: AluaManager, host: AluaHost): DirNode 
     add: create,
     del: (name) => manager.deleteDeviceGroup(name),
   });
-  return liveDir(() => [
-    ['mgmt', mgmt],
-    ...manager.groupObjects().map((dg): [string, SysfsNode] => [dg.name, deviceGroupNode(manager, host, dg)]),
-  ]);
+  const nodeOf = nodePerObject((dg: DeviceGroup) => deviceGroupNode(manager, host, dg));
+  return collectionDir(
+    [['mgmt', mgmt]],
+    () => manager.groupObjects(),
+    (dg) => dg.name,
+    (name) => manager.deviceGroup(name),
+    nodeOf,
+  );
 }
 
 /** Stale handles on removed objects fail like kernfs does after removal. */
@@ -83,7 +120,7 @@ function live(manager: AluaManager, dg: DeviceGroup, tg?: TargetGroup, member?: 
 function deviceGroupNode(manager: AluaManager, host: AluaHost, dg: DeviceGroup): DirNode {
   const devices = devicesNode(manager, host, dg);
   const targetGroups = targetGroupsNode(manager, host, dg);
-  return liveDir(() => [
+  return staticDir([
     ['devices', devices],
     ['target_groups', targetGroups],
   ]);
@@ -97,10 +134,13 @@ function devicesNode(manager: AluaManager, host: AluaHost, dg: DeviceGroup): Dir
     { add: (name) => manager.addDevice(dg, name), del: (name) => manager.removeDevice(dg, name) },
     host,
   );
-  return liveDir(() => [
-    ['mgmt', mgmt],
-    ...dg.devices.map((device): [string, SysfsNode] => [device, link(() => `devices/${device}`)]),
-  ]);
+  return collectionDir(
+    [['mgmt', mgmt]],
+    () => dg.devices,
+    (device) => device,
+    (name) => (dg.hasDevice(name) ? name : undefined),
+    (device) => link(() => `devices/${device}`),
+  );
 }
 
 function targetGroupsNode(manager: AluaManager, host: AluaHost, dg: DeviceGroup): DirNode {
@@ -112,10 +152,13 @@ function targetGroupsNode(manager: AluaManager, host: AluaHost, dg: DeviceGroup)
     { create, add: create, del: (name) => manager.deleteTargetGroup(dg, name) },
     host,
   );
-  return liveDir(() => [
-    ['mgmt', mgmt],
-    ...dg.targetGroups.map((tg): [string, SysfsNode] => [tg.name, targetGroupNode(manager, host, tg)]),
-  ]);
+  return collectionDir(
+    [['mgmt', mgmt]],
+    () => dg.targetGroups,
+    (tg) => tg.name,
+    (name) => dg.targetGroup(name),
+    nodePerObject((tg: TargetGroup) => targetGroupNode(manager, host, tg)),
+  );
 }
 
 function targetGroupNode(manager: AluaManager, host: AluaHost, tg: TargetGroup): DirNode {
@@ -167,13 +210,18 @@ function targetGroupNode(manager: AluaManager, host: AluaHost, tg: TargetGroup):
     },
   );
 
-  return liveDir(() => [
-    ['mgmt', mgmt],
-    ['group_id', groupId],
-    ['preferred', preferred],
-    ['state', state],
-    ...tg.members.map((member): [string, SysfsNode] => [member.name, memberNode(manager, tg, member)]),
-  ]);
+  return collectionDir(
+    [
+      ['mgmt', mgmt],
+      ['group_id', groupId],
+      ['preferred', preferred],
+      ['state', state],
+    ],
+    () => tg.members,
+    (member) => member.name,
+    (name) => tg.member(name),
+    nodePerObject((member: TargetGroupMember) => memberNode(manager, tg, member)),
+  );
 }
 
 /** A local member links to its target; a remote one is a directory with `rel_tgt_id`. */
@@ -190,5 +238,5 @@ function memberNode(manager: AluaManager, tg: TargetGroup, member: TargetGroupMe
       member.relTgtId = parsePortId(data, where);
     },
   );
-  return liveDir(() => [['rel_tgt_id', relTgtId]]);
+  return staticDir([['rel_tgt_id', relTgtId]]);
 }
