@@ -227,6 +227,21 @@ class ConfigPlanner {
     }
   }
 
+  /**
+   * A LUN of a read-only device shows `read_only 1` with `[key]` although it
+   * was added without it (sysfs.md §8.5): that inherited flag is not a
+   * difference, or re-applying such a configuration would never reach 0
+   * changes (scstadmin re-assigns the LUN on every run; docs/migration.md).
+   */
+  private ownLunAttributes(lun: LiveLun, configured: Map<string, string[]>): LiveAttributeMap {
+    const readOnly = lun.attributes.get('read_only');
+    const deviceReadOnly = this.w.devices.get(lun.device)?.attributes.get('read_only')?.values[0] === '1';
+    if (!deviceReadOnly || configured.has('read_only') || readOnly?.values[0] !== '1') return lun.attributes;
+    const own = new Map(lun.attributes);
+    own.delete('read_only');
+    return own;
+  }
+
   private reconcileLiveLuns(
     driver: string,
     target: string,
@@ -264,7 +279,7 @@ class ConfigPlanner {
         continue;
       }
       const configured = pick(cfgLun.attributes, (name) => lunCreateParams.includes(name));
-      if (!attributesDiffer(configured, lun.attributes, () => true)) continue;
+      if (!attributesDiffer(configured, this.ownLunAttributes(lun, configured), () => true)) continue;
       this.notice('info', msg.lunDiffers(lun.device, n, target, group));
       if (this.force) {
         // Same device, other LUN attributes: SCST.pm refuses `replace` with the device

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClientWorld, clientsDir, configsDir, repoRoot } from './helpers.js';
+import { ClientWorld, changesMade, clientsDir, configsDir, copyManagerRemovals, repoRoot } from './helpers.js';
 import { replayStep, type Step } from './transcript.js';
 
 interface Fact extends Step {
@@ -42,3 +42,22 @@ test('-clear_config closes devices in handler directory order', async () => {
   await withWorld(facts.clearOrder.setup, async (world) => void (await replayStep(world, facts.clearOrder)));
 });
 
+
+test('re-applying a config with a read-only extent makes no change (its LUN\'s inherited read_only is not a difference)', async () => {
+  // The Perl tool re-assigns such a LUN on every run (4 changes each time, docs/migration.md);
+  // TrueNAS expects a re-apply of its own configuration to make 0 changes.
+  await withWorld(undefined, async (world) => {
+    const argv = facts.readOnlyExtent[0]!.argv.map((a) => a.replace('{conf}', configsDir));
+    const first = await world.scstadmin(argv);
+    assert.equal(first.code, 0, first.stdout);
+    assert.match(first.stdout, /Done, \d+ change\(s\) made\./);
+    // The devices opened by the first run got automatic copy_manager LUNs, which -force then
+    // removes once (clients.md §6 item 14 allows exactly those); after that nothing changes.
+    const second = await world.scstadmin(argv);
+    assert.equal(second.code, 0, second.stdout);
+    assert.equal(changesMade(second.stdout), copyManagerRemovals(second.stdout), second.stdout);
+    const third = await world.scstadmin(argv);
+    assert.equal(third.code, 0, third.stdout);
+    assert.match(third.stdout, /\t-> Done, 0 change\(s\) made\.\n/);
+  });
+});
