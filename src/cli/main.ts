@@ -125,15 +125,37 @@ function selectTarget(parsed: ParsedArgv | undefined, settings: Settings): TreeT
  * unknown names) and yields the typed option object.
  */
 function commanderParse(tokens: string[]): Record<string, unknown> {
-  const program = new Command();
+  const program = optionProgram();
   program.exitOverride().allowExcessArguments(true).helpOption(false);
   program.configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  for (const def of OPTIONS) {
-    const spec = def.value === 'flag' ? `--${def.name}` : def.value === 'mandatory' ? `--${def.name} <value>` : `--${def.name} [value]`;
-    program.addOption(new Option(spec, def.description));
-  }
   program.parse(tokens, { from: 'user' });
   return program.opts();
+}
+
+/** One commander program over the option table: parsing and the modern `--help` share it. */
+function optionProgram(): Command {
+  const program = new Command('scstadmin-ts');
+  for (const def of OPTIONS) {
+    const placeholder = def.arg ?? 'value';
+    const spec = def.value === 'flag' ? `--${def.name}` : def.value === 'mandatory' ? `--${def.name} <${placeholder}>` : `--${def.name} [${placeholder}]`;
+    program.addOption(new Option(spec, def.description));
+  }
+  return program;
+}
+
+/**
+ * `--help` (exactly): a modern help screen generated from the option table.
+ * `-h` and `-help` keep scstadmin's own usage text (§2.9), which scripts may parse.
+ */
+function modernHelp(): string {
+  const program = optionProgram()
+    .usage('-<command> [argument] [-<option> [value]]...')
+    .description(
+      'Configure SCST like scstadmin: options take one or two dashes, any case, and any unique prefix ' +
+        '(-list_dev = --LIST_DEVICE). `-h` shows scstadmin\'s own usage text.',
+    )
+    .helpOption(false);
+  return program.helpInformation({ error: false });
 }
 
 /** §2.5 counters and §2.4 companions; returns the message to print, if any. */
@@ -222,6 +244,10 @@ export async function main(argv: string[], environment: MainEnvironment = {}): P
     return 1;
   }
 
+  if (argv.length === 1 && argv[0] === '--help') {
+    out.write(modernHelp());
+    return 0;
+  }
   let parsed: ParsedArgv | undefined;
   let parseError: ArgvError | undefined;
   try {

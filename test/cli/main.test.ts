@@ -39,9 +39,14 @@ describe('root check and option errors', () => {
     assert.ok(!r.stdout.includes('dumpAttrs'));
     assert.ok(r.stdout.includes('     --emulate <file>        : '));
   });
-  test('--help and -help are the same text', async () => {
-    assert.equal((await run(['--help'])).stdout, usageText());
+  test('-help in any case is scstadmin\'s usage; --help alone is the modern help from the option table', async () => {
     assert.equal((await run(['-HELP'])).stdout, usageText());
+    assert.equal((await run(['--help', '-noprompt'])).stdout, usageText(), 'as scstadmin when combined with options');
+    const modern = await run(['--help'], { isRoot: false });
+    assert.equal(modern.code, 0);
+    assert.match(modern.stdout, /^Usage: scstadmin-ts -<command> \[argument\]/);
+    for (const def of OPTIONS) assert.ok(modern.stdout.includes(`--${def.name}`), `--help lists ${def.name}`);
+    assert.match(modern.stdout, /--write_config <file>\s+Write the current configuration to a file\./);
   });
 });
 
