@@ -24,6 +24,7 @@ import {
 } from '../../plan/index.js';
 import type { CommandContext, CommandOptions } from '../context.js';
 import { COLLECTING_DONE, CommandAbort, conditionalExit, confirmOrAbort, performStep, warning } from '../output.js';
+import { ProgressBar } from '../progress.js';
 import { SCST_CONFIGURATOR_VERSION } from '../usage.js';
 import type { CliContext } from '../cli-context.js';
 import { checkConfigFile, checkJson, DEFAULT_CONFIG_FILE } from './check-config.js';
@@ -66,8 +67,11 @@ export interface ApplyReport {
  * report filled in on `report` before it propagates.
  */
 export async function applyPlan(ctx: CommandContext, plan: Plan, report: ApplyReport): Promise<void> {
-  const state = new ApplyState(ctx);
   const actions = plan.steps.filter((s): s is PlanAction => s.type === 'action');
+  // A long plan on a terminal gets a progress bar (stderr), kept clear of the transcript.
+  const progress = ctx.options.tty && actions.length >= PROGRESS_MIN_ACTIONS ? new ProgressBar(ctx.err, actions.length) : undefined;
+  const shown: CommandContext = progress ? Object.assign(Object.create(ctx) as CommandContext, { out: progress.around(ctx.out) }) : ctx;
+  const state = new ApplyState(shown);
   // report.notPerformed is filled in once, on the way out (also by a FATAL):
   // removing each action from the front of a list of tens of thousands would be quadratic.
   let attempted = 0;
@@ -78,12 +82,17 @@ export async function applyPlan(ctx: CommandContext, plan: Plan, report: ApplyRe
         return;
       }
       if (step.type === 'action') attempted++;
-      await applyStep(ctx, state, step, report);
+      await applyStep(shown, state, step, report);
+      if (step.type === 'action') progress?.step();
     }
   } finally {
+    progress?.finish();
     report.notPerformed = actions.slice(attempted);
   }
 }
+
+/** Plans shorter than this finish before a progress bar would tell anything. */
+const PROGRESS_MIN_ACTIONS = 50;
 
 async function applyStep(ctx: CommandContext, state: ApplyState, step: PlanStep, report: ApplyReport): Promise<void> {
   switch (step.type) {
