@@ -5,7 +5,7 @@
  */
 import { fatal } from '../output.js';
 import type { CommandHandler } from '../cli-context.js';
-import { byteOrder, dashes, longest, pad } from '../format.js';
+import { assignedBlock } from './list.js';
 import { runSingle, step } from './step.js';
 
 export const addGroup: CommandHandler = (ctx, args) => {
@@ -17,26 +17,6 @@ export const addGroup: CommandHandler = (ctx, args) => {
   });
 };
 
-/** The group block of §9.6, printed by -rem_group when the group is in use. */
-function groupInUse(luns: Map<string, string>, initiators: string[]): string {
-  let text = 'Assigned LUNs:\n\n';
-  if (luns.size > 0) {
-    const width = longest(luns.values());
-    text += `\t${pad('LUN', 4)} ${pad('Device', width)}\n\t${dashes(width + 5)}\n`;
-    for (const lun of [...luns.keys()].sort(byteOrder)) text += `\t${pad(lun, 4)} ${pad(luns.get(lun)!, width)}\n`;
-  } else {
-    text += '\t(none)\n';
-  }
-  text += '\nAssigned Initiators:\n\n';
-  if (initiators.length > 0) {
-    text += `\tInitiator\n\t${dashes(longest(initiators))}\n`;
-    for (const initiator of initiators) text += `\t${initiator}\n`;
-  } else {
-    text += '\t(none)\n';
-  }
-  return text;
-}
-
 export const remGroup: CommandHandler = (ctx, args) => {
   const [driver, target, group] = [args.raw('driver')!, args.raw('target')!, args.raw('rem_group')!];
   return runSingle(ctx, {
@@ -44,7 +24,7 @@ export const remGroup: CommandHandler = (ctx, args) => {
     body: async () => {
       const live = ctx.live.drivers.get(driver)?.targets.get(target)?.groups.get(group);
       if (!ctx.options.force && live && (live.luns.size > 0 || live.initiators.length > 0)) {
-        ctx.out.write(groupInUse(new Map([...live.luns].map(([n, l]) => [n, l.device])), live.initiators));
+        ctx.out.write(assignedBlock(new Map([...live.luns].map(([n, l]) => [n, l.device])), live.initiators));
         fatal(ctx, 'Group is still in use, aborting. Use -force to override.');
       }
       await step(ctx, `\t-> Removing group '${group}' from driver/target '${driver}/${target}': `, { op: 'removeGroup', driver, target, group });

@@ -111,6 +111,11 @@ function lunBlock(luns: LunMap, initiators: string[] | undefined, what: string):
   if (luns.size === 0 && (initiators === undefined || initiators.length === 0)) {
     return initiators === undefined ? `Driver/target '${what}' has no associated LUNs.\n` : `Group '${what}' has no associated LUNs or initiators.\n`;
   }
+  return assignedBlock(luns, initiators);
+}
+
+/** The `Assigned LUNs:` (and for groups `Assigned Initiators:`) tables of §9.6, also printed by -rem_group. */
+export function assignedBlock(luns: LunMap, initiators: string[] | undefined): string {
   let text = 'Assigned LUNs:\n\n';
   if (luns.size > 0) {
     const deviceWidth = longest(luns.values());
