@@ -190,23 +190,6 @@ export function scsiTypeText(type: number): string {
   return `${type} - ${SCSI_TYPE_TEXT[type] ?? 'unknown'}\n`;
 }
 
-const CRC32C_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32C, initial value `seed`, no final XOR (the kernel's crc32c_le as vdisk uses it, §7.6). */
-export function crc32c(data: Uint8Array, seed = 0): number {
-  let crc = seed >>> 0;
-  for (const byte of data) crc = (CRC32C_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8)) >>> 0;
-  return crc >>> 0;
-}
-
 /** Errno numbers (x86_64) used in `last_sysfs_mgmt_res`. */
 export const ERRNO_NUMBER: Record<string, number> = {
   EPERM: 1, ENOENT: 2, EIO: 5, ENXIO: 6, E2BIG: 7, EAGAIN: 11, ENOMEM: 12, EACCES: 13,

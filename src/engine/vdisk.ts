@@ -4,7 +4,8 @@
  */
 import { EngineError } from './node.js';
 import { ro, rw, wo, type Entries } from './nodes.js';
-import { Lexer, crc32c, firstLine, keyed, kstrto, kstrtolNumber, kstrtoul, parseParams } from './parse.js';
+import { crc32cRaw } from './crc32c.js';
+import { Lexer, firstLine, keyed, kstrto, kstrtolNumber, kstrtoul, parseParams } from './parse.js';
 import { DevHandler } from './handler.js';
 import { ScstDevice, type CoreDeviceState } from './device.js';
 import type { ScstEngine } from './engine.js';
@@ -490,7 +491,7 @@ function parseHexId(d: string, what: string, validLength: (hex: string) => boole
 
 /** Defaults and generated identifiers of a new device (§7.3, §7.6). */
 function defaultSettings(name: string, kind: VdiskKind, setupId: number): VdiskSettings {
-  const crc = crc32c(Buffer.from(`${name}\0`, 'utf8'));
+  const crc = crc32cRaw(0, Buffer.from(`${name}\0`, 'utf8'));
   const id = (BigInt(setupId >>> 0) << 32n) | BigInt(crc);
   const usn = id.toString(16);
   const t10DevId = `${usn}-${name}`.slice(0, 25);

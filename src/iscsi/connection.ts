@@ -10,7 +10,7 @@ import type { DataDirection, LogicalUnit, Nexus, ScsiResponse } from '../engine/
 import { ScsiStatus } from '../engine/scsi/types.js';
 import { BufferPool } from '../engine/scsi/buffer-pool.js';
 import type { IscsiBackend, SessionRecord } from './backend.js';
-import { crc32c, crc32cUpdate } from './crc32c.js';
+import { crc32c, crc32cUpdate } from '../engine/crc32c.js';
 import { FramingError, PduReader } from './framing.js';
 import { LoginNegotiation, type LoginRequest } from './login.js';
 import {

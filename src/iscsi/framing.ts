@@ -4,7 +4,7 @@
  * digest. A PDU that lies within one received chunk is handed out as views
  * of that chunk (no copy); only PDUs spanning chunks are gathered.
  */
-import { crc32c } from './crc32c.js';
+import { crc32c } from '../engine/crc32c.js';
 import { BHS_LENGTH, dataSegmentLength, pad4, totalAhsLength, type Pdu } from './pdu.js';
 
 export class FramingError extends Error {

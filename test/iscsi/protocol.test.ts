@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crc32c, crc32cUpdate } from '../../src/iscsi/crc32c.js';
+import { crc32c, crc32cUpdate } from '../../src/engine/crc32c.js';
 import { decodeText, encodeText, TextFormatError } from '../../src/iscsi/text.js';
 import {
   DEFAULT_TARGET_PARAMS,
