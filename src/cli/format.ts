@@ -4,9 +4,18 @@
  */
 import type { LiveAttribute, LiveAttributeMap } from '../model/live.js';
 
-/** Perl's `%-*s`: left-justified, padded, never truncated. */
+/**
+ * Perl (without `use utf8`) sees sysfs values as bytes: lengths and `%-*s`
+ * widths count UTF-8 bytes, not characters (a binary scst_local
+ * transport_id is several bytes per character).
+ */
+export function byteWidth(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** Perl's `%-*s`: left-justified, padded to `width` bytes, never truncated. */
 export function pad(text: string, width: number): string {
-  return text.padEnd(width);
+  return text + ' '.repeat(Math.max(0, width - byteWidth(text)));
 }
 
 export function dashes(count: number): string {
@@ -15,7 +24,7 @@ export function dashes(count: number): string {
 
 export function longest(names: Iterable<string>, minimum = 0): number {
   let width = minimum;
-  for (const name of names) width = Math.max(width, name.length);
+  for (const name of names) width = Math.max(width, byteWidth(name));
   return width;
 }
 
@@ -87,13 +96,13 @@ export function attributeTable(
   if (nonkey) valueWidth = Math.max(valueWidth, phantomValueWidth);
   for (const [name, attr] of attributes) {
     if (attr.key) {
-      attrWidth = Math.max(attrWidth, name.length);
+      attrWidth = Math.max(attrWidth, byteWidth(name));
       valueWidth = longest(attr.values, valueWidth);
     } else if (nonkey) {
-      attrWidth = Math.max(attrWidth, name.length);
+      attrWidth = Math.max(attrWidth, byteWidth(name));
       const value = attr.values[0];
       if (name === 'trace_level' && truthy(value)) valueWidth = longest(traceLevels(value), valueWidth);
-      else if (value !== undefined) valueWidth = Math.max(valueWidth, value.length);
+      else if (value !== undefined) valueWidth = Math.max(valueWidth, byteWidth(value));
     }
   }
   let text = row('Attribute', 'Value', 'Writable', 'KEY');

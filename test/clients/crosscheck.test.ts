@@ -61,3 +61,7 @@ test('re-applying a config with a read-only extent makes no change (its LUN\'s i
     assert.match(third.stdout, /\t-> Done, 0 change\(s\) made\.\n/);
   });
 });
+
+test('-list_sessions pads the Value column by bytes, as Perl', async () => {
+  await withWorld(facts.sessions.setup, async (world) => void (await replayStep(world, facts.sessions)));
+});
