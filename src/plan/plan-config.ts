@@ -18,12 +18,13 @@ import {
   sortedKeys,
 } from './compare.js';
 import { lacksMsg, msg, setterMsg } from './messages.js';
-import { applyOperation, cloneLive } from './simulate.js';
+import { applyOperation, autoLunDevice, autoLunKey, cloneLive, copyManagerTarget } from './simulate.js';
 import type {
   ActionKind,
   AttributeOwner,
   FailurePolicy,
   Plan,
+  PlanAction,
   PlanOptions,
   PlanPhase,
   PlanStep,
@@ -64,6 +65,7 @@ interface ActionSpec {
   disruptive?: boolean;
   changes?: number;
   onFailure?: FailurePolicy;
+  copyManagerLun?: PlanAction['copyManagerLun'];
 }
 
 /** How plain attributes of one kind of object are set (§6.4). */
@@ -83,6 +85,8 @@ class ConfigPlanner {
   private readonly fresh = new Set<string>();
   /** §15 item 1: drivers/targets the Perl tool autovivifies into the configuration. */
   private readonly implicitDrivers = new Set<string>();
+  /** Devices opened since the last re-read, whose automatic copy-manager LUNs the plan does not see yet. */
+  private readonly unseenAutoLuns: string[] = [];
   private readonly implicitTargets = new Map<string, Set<string>>();
 
   constructor(
@@ -97,7 +101,7 @@ class ConfigPlanner {
     if (this.options.force) {
       this.phase = 'A:deletions';
       this.lunAndGroupDeletionPass();
-      this.steps.push({ type: 'recollect', phase: this.phase });
+      this.recollect();
     }
     this.phase = 'B:devices';
     this.planDevices();
@@ -142,8 +146,24 @@ class ConfigPlanner {
       changes: spec.changes ?? 1,
       onFailure: spec.onFailure ?? 'conditional-exit',
       ...(deferred ? { deferred } : {}),
+      ...(spec.copyManagerLun ? { copyManagerLun: spec.copyManagerLun } : {}),
     });
     applyOperation(this.w, spec.operation);
+    if (spec.operation.op === 'openDevice') this.unseenAutoLuns.push(spec.operation.device);
+  }
+
+  /**
+   * scstadmin re-reads the live state here. The kernel gave each device opened
+   * since the last read an automatic copy-manager LUN whose number it picked;
+   * from now on the plan sees them, as placeholders settled when applied
+   * (phase C then removes them under -force, as in scstadmin.md §6.11).
+   */
+  private recollect(): void {
+    this.steps.push({ type: 'recollect', phase: this.phase });
+    const copyManager = copyManagerTarget(this.w);
+    for (const device of this.unseenAutoLuns.splice(0)) {
+      copyManager?.luns.set(autoLunKey(device), { device, attributes: new Map() });
+    }
   }
 
   private notice(level: 'info' | 'skipped' | 'warning', text: string): void {
@@ -269,10 +289,14 @@ class ConfigPlanner {
             message: msg.replaceLun(cfgLun.device, n, driver, target, group),
           });
         } else {
+          const autoDevice = autoLunDevice(n);
           this.act({
             kind: 'delete',
             disruptive: true,
             operation: { op: 'removeLun', ...address, lun: n },
+            ...(autoDevice === undefined
+              ? {}
+              : { copyManagerLun: { mode: 'remove-auto' as const, device: autoDevice, keepIfAt: lunsOfDevice(cfgLuns, autoDevice) } }),
             message: msg.removeLun(n, driver, target, group),
           });
         }
@@ -363,7 +387,7 @@ class ConfigPlanner {
             });
             this.act({ ...open, kind: 'replace', disruptive: true });
             this.markFresh(owner);
-            this.steps.push({ type: 'recollect', phase: this.phase });
+            this.recollect();
           } else {
             this.notice('skipped', msg.deviceUseForce());
           }
@@ -557,6 +581,8 @@ class ConfigPlanner {
           params: toParams(cfgLun.attributes),
         },
         message: msg.addLun(cfgLun.device, n, driver, target, group),
+        // The kernel may have given this number to a device opened by this plan.
+        ...(driver === 'copy_manager' && group === undefined ? { copyManagerLun: { mode: 'add-unless-present' as const } } : {}),
       });
     }
   }
@@ -834,4 +860,9 @@ class ConfigPlanner {
       });
     }
   }
+}
+
+/** The numbers at which a LUN set of the configuration puts `device`. */
+function lunsOfDevice(luns: Map<string, LunConfig> | undefined, device: string): string[] {
+  return [...(luns ?? [])].filter(([, lun]) => lun.device === device).map(([n]) => n);
 }

@@ -119,6 +119,20 @@ function group(live: LiveScst, driver: string, t: string, g: string): LiveIniGro
   return target(live, driver, t)?.groups.get(g);
 }
 
+/** copy_manager_tgt, where SCST puts every device's automatic LUN (sysfs.md §8.9). */
+export function copyManagerTarget(live: LiveScst): LiveTarget | undefined {
+  return live.drivers.get('copy_manager')?.targets.get('copy_manager_tgt');
+}
+
+/** Stands for the automatic copy-manager LUN of a device opened by the plan: its number is the kernel's choice. */
+export function autoLunKey(device: string): string {
+  return `auto:${device}`;
+}
+
+export function autoLunDevice(key: string): string | undefined {
+  return key.startsWith('auto:') ? key.slice('auto:'.length) : undefined;
+}
+
 /** Applies `op` to `live` in place. Operations on missing objects change nothing (the kernel would refuse them). */
 export function applyOperation(live: LiveScst, op: Operation): void {
   switch (op.op) {

@@ -74,6 +74,15 @@ export interface PlanAction {
   changes: number;
   onFailure: FailurePolicy;
   deferred?: DeferredAttributeCheck;
+  /**
+   * A copy_manager LUN whose number the kernel chooses (SCST gives every new
+   * device an automatic copy-manager LUN, sysfs.md §8.9), settled when applied:
+   * `remove-auto` removes the one `device` was given (its number is unknown
+   * while planning) unless the configuration wants the device at that very
+   * number (`keepIfAt`); `add-unless-present` is skipped silently when the LUN
+   * number is already taken, as scstadmin skips existing copy_manager LUNs (§6.5.4).
+   */
+  copyManagerLun?: { mode: 'remove-auto'; device: string; keepIfAt: string[] } | { mode: 'add-unless-present' };
 }
 
 /** A line (or lines, newline-terminated) scstadmin prints without changing anything. */

@@ -1,8 +1,7 @@
 /**
  * Behaviours the cross-check against the real Perl scstadmin found wrong and
  * that are fixed (docs/compatibility.md); expected bytes are Perl's, from
- * transcripts/pending.json. The ones still open stay in
- * pending-crosscheck.test.ts.txt.
+ * transcripts/pending.json.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -64,4 +63,11 @@ test('re-applying a config with a read-only extent makes no change (its LUN\'s i
 
 test('-list_sessions pads the Value column by bytes, as Perl', async () => {
   await withWorld(facts.sessions.setup, async (world) => void (await replayStep(world, facts.sessions)));
+});
+
+test('shrinking with -force removes the copy_manager LUN of the re-opened device (scstadmin.md §6.11)', async () => {
+  await withWorld(facts.shrink.setup, async (world) => {
+    await replayStep(world, facts.shrink);
+    assert.deepEqual(await world.ls('targets/copy_manager/copy_manager_tgt/luns'), ['mgmt']);
+  });
 });

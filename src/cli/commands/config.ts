@@ -12,6 +12,7 @@ import {
   decideDeferred,
   decideOnAttributes,
   liveAttributesOf,
+  msg,
   planConfig,
   planToJson,
   renderPlanText,
@@ -108,6 +109,11 @@ async function applyStep(ctx: CommandContext, state: ApplyState, step: PlanStep,
       ctx.out.write(COLLECTING_DONE);
       return;
     case 'action': {
+      if (step.copyManagerLun) {
+        const settled = await settleCopyManagerLun(ctx, step);
+        if (!settled) return;
+        step = settled;
+      }
       if (step.deferred) {
         const decision = await state.decide(step.deferred);
         if (decision === 'unchanged') return;
@@ -128,6 +134,32 @@ async function applyStep(ctx: CommandContext, state: ApplyState, step: PlanStep,
       else if (step.onFailure === 'warning') warning(ctx, outcome.text);
     }
   }
+}
+
+const COPY_MANAGER_LUNS = 'targets/copy_manager/copy_manager_tgt/luns';
+
+/**
+ * Settles a copy_manager LUN step against what the kernel did (PlanAction.copyManagerLun):
+ * the number of a device's automatic LUN is read from its `exported/` links;
+ * an addition whose number is taken is dropped silently, as scstadmin does.
+ * Returns the step to perform, or undefined when there is nothing to do.
+ */
+async function settleCopyManagerLun(ctx: CommandContext, step: PlanAction): Promise<PlanAction | undefined> {
+  const tree = ctx.client.tree;
+  const spec = step.copyManagerLun!;
+  if (spec.mode === 'add-unless-present' && step.operation.op === 'addLun') {
+    const taken = await tree.lstat(`${COPY_MANAGER_LUNS}/${step.operation.lun}`).then(() => true, () => false);
+    return taken ? undefined : step;
+  }
+  if (spec.mode !== 'remove-auto' || step.operation.op !== 'removeLun') return step;
+  const exported = `devices/${spec.device}/exported`;
+  for (const link of await tree.readdir(exported).catch(() => [] as string[])) {
+    const lun = /targets\/copy_manager\/copy_manager_tgt\/luns\/(\d+)$/.exec(await tree.readlink(`${exported}/${link}`).catch(() => ''))?.[1];
+    if (lun === undefined) continue;
+    if (spec.keepIfAt.includes(lun)) return undefined;
+    return { ...step, operation: { ...step.operation, lun }, message: msg.removeLun(lun, 'copy_manager', 'copy_manager_tgt') };
+  }
+  return undefined;
 }
 
 /**
