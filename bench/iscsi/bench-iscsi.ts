@@ -137,6 +137,9 @@ async function measure(
   };
 }
 
+/** The node flags of bin/scst-emulator's interpreter line: our target runs as the daemon does. */
+const DAEMON_NODE_FLAGS = ['--optimize-for-size'];
+
 export async function benchIscsi(options: IscsiBenchOptions): Promise<{ measurements: Measurement[]; report: string }> {
   const seconds = options.quick ? 2 : 3;
   const fileSize = options.quick ? 256 << 20 : 1 << 30;
@@ -155,7 +158,7 @@ export async function benchIscsi(options: IscsiBenchOptions): Promise<{ measurem
     const startOurs = async (): Promise<{ started: Started; port: number }> => {
       const started = await startChild(
         process.execPath,
-        [...options.nodeFlags, ourScript, '--via', options.via, '--port', '0', '--null-size', String(NULL_SIZE), '--file', file, '--prefix', 'iqn.2026-11.bench.ours'],
+        [...DAEMON_NODE_FLAGS, ...options.nodeFlags, ourScript, '--via', options.via, '--port', '0', '--null-size', String(NULL_SIZE), '--file', file, '--prefix', 'iqn.2026-11.bench.ours'],
         (output) => /READY \d+/.test(output),
       );
       return { started, port: Number(/READY (\d+)/.exec(started.output())![1]) };

@@ -1,32 +1,42 @@
 /**
- * Reusable Data-In buffers for READ: a transport that is done sending a
- * response gives its buffer back (LogicalUnit.recycle), so steady-state
- * reads allocate nothing. Buffers are pooled by exact size, a few per size.
+ * Reusable data buffers (READ Data-In, gathered Data-Out): a transport that is
+ * done with a buffer gives it back (LogicalUnit.recycle), so steady-state I/O
+ * allocates nothing. Buffers are pooled by exact size; what a pool keeps is
+ * bounded in bytes (a bound in buffers per size let 1 MiB transfers park
+ * 64 MiB in one pool).
  */
 
-const MAX_PER_SIZE = 64;
+/** Idle bytes one pool keeps: enough for 1 MiB transfers at QD16. */
+const MAX_POOLED_BYTES = 16 * 1024 * 1024;
 /** Larger buffers are left to the garbage collector. */
 const MAX_POOLED_SIZE = 8 * 1024 * 1024;
 
 export class BufferPool {
   private readonly free = new Map<number, Buffer[]>();
+  private pooledBytes = 0;
 
   take(size: number): Buffer {
-    const list = this.free.get(size);
-    const reused = list?.pop();
+    const reused = this.free.get(size)?.pop();
+    if (reused) {
+      this.pooledBytes -= size;
+      return reused;
+    }
     // allocUnsafeSlow: an own ArrayBuffer, never a slice of Node's shared pool.
-    return reused ?? Buffer.allocUnsafeSlow(size);
+    return Buffer.allocUnsafeSlow(size);
   }
 
   give(buffer: Buffer): void {
     const size = buffer.length;
     // Only whole buffers this pool could have made (not views into larger ones).
     if (size > MAX_POOLED_SIZE || buffer.byteOffset !== 0 || buffer.buffer.byteLength !== size) return;
+    if (this.pooledBytes + size > MAX_POOLED_BYTES) return;
     let list = this.free.get(size);
     if (!list) {
       list = [];
       this.free.set(size, list);
     }
-    if (list.length < MAX_PER_SIZE && !list.includes(buffer)) list.push(buffer);
+    if (list.includes(buffer)) return;
+    list.push(buffer);
+    this.pooledBytes += size;
   }
 }
