@@ -6,7 +6,7 @@
  */
 import { BackingError, type BackingStore } from '../backing/store.js';
 import { DeviceType } from './inquiry.js';
-import { AluaAccess, entry, reservationCommands, VirtualLogicalUnit, type CommandEntry, type LogicalUnitOptions } from './logical-unit.js';
+import { AluaAccess, entry, primaryCommands, reservationCommands, VirtualLogicalUnit, type CommandEntry, type LogicalUnitOptions } from './logical-unit.js';
 import { Commands } from './opcodes.js';
 import { CheckCondition, invalidCdbField, Sense } from './sense.js';
 import type { ScsiCommand, ScsiResponse } from './types.js';
@@ -177,19 +177,7 @@ const p = CdromLogicalUnit.prototype as unknown as Record<string, (this: Cdrom, 
 
 /** vcdrom's command set (docs/scsi.md). */
 const CDROM_COMMANDS: readonly CommandEntry<Cdrom>[] = [
-  entry(Commands.testUnitReady, p['testUnitReady']!, true),
-  entry(Commands.requestSense, p['requestSense']!, false, AluaAccess.Any),
-  entry(Commands.inquiry, p['inquiry']!, false, AluaAccess.Any),
-  entry(Commands.modeSense6, p['modeSense6']!, false, AluaAccess.Standby),
-  entry(Commands.modeSense10, p['modeSense10']!, false, AluaAccess.Standby),
-  entry(Commands.modeSelect6, p['modeSelect6']!, false, AluaAccess.Standby),
-  entry(Commands.modeSelect10, p['modeSelect10']!, false, AluaAccess.Standby),
-  entry(Commands.startStopUnit, p['startStopUnit']!, false),
-  entry(Commands.preventAllow, p['preventAllowMediumRemoval']!, false),
-  entry(Commands.reportLuns, p['reportLuns']!, false, AluaAccess.Any),
-  entry(Commands.reportSupportedOpcodes, p['reportSupportedOpcodes']!, false, AluaAccess.Any),
-  entry(Commands.reportTargetPortGroups, p['reportTargetPortGroups']!, false, AluaAccess.Any),
-  entry(Commands.readCapacity10, p['readCapacity10']!, true),
+  ...primaryCommands<Cdrom>(p),
   entry(Commands.read10, p['readCdrom10']!, true),
   entry(Commands.read12, p['readCdrom12']!, true),
   entry(Commands.readToc, p['readToc']!, true),

@@ -4,7 +4,7 @@
  */
 import type { BackingStore } from '../backing/store.js';
 import { DeviceType, MAX_COMPARE_AND_WRITE_BLOCKS, MAX_TRANSFER_BYTES, MAX_WRITE_SAME_BYTES } from './inquiry.js';
-import { AluaAccess, entry, reservationCommands, VirtualLogicalUnit, type CommandEntry, type LogicalUnitOptions } from './logical-unit.js';
+import { entry, primaryCommands, reservationCommands, VirtualLogicalUnit, type CommandEntry, type LogicalUnitOptions } from './logical-unit.js';
 import { Commands } from './opcodes.js';
 import { CheckCondition, invalidCdbField, Sense } from './sense.js';
 import { ScsiStatus, type ScsiCommand, type ScsiResponse } from './types.js';
@@ -395,19 +395,7 @@ const p = DiskLogicalUnit.prototype as unknown as Record<string, (this: Disk, cm
 
 /** The disk command set (docs/scsi.md lists it); handlers are prototype methods, no closures. */
 const DISK_COMMANDS: readonly CommandEntry<Disk>[] = [
-  entry(Commands.testUnitReady, p['testUnitReady']!, true),
-  entry(Commands.requestSense, p['requestSense']!, false, AluaAccess.Any),
-  entry(Commands.inquiry, p['inquiry']!, false, AluaAccess.Any),
-  entry(Commands.modeSense6, p['modeSense6']!, false, AluaAccess.Standby),
-  entry(Commands.modeSense10, p['modeSense10']!, false, AluaAccess.Standby),
-  entry(Commands.modeSelect6, p['modeSelect6']!, false, AluaAccess.Standby),
-  entry(Commands.modeSelect10, p['modeSelect10']!, false, AluaAccess.Standby),
-  entry(Commands.startStopUnit, p['startStopUnit']!, false),
-  entry(Commands.preventAllow, p['preventAllowMediumRemoval']!, false),
-  entry(Commands.reportLuns, p['reportLuns']!, false, AluaAccess.Any),
-  entry(Commands.reportSupportedOpcodes, p['reportSupportedOpcodes']!, false, AluaAccess.Any),
-  entry(Commands.reportTargetPortGroups, p['reportTargetPortGroups']!, false, AluaAccess.Any),
-  entry(Commands.readCapacity10, p['readCapacity10']!, true),
+  ...primaryCommands<Disk>(p),
   entry(Commands.readCapacity16, p['readCapacity16']!, true),
   entry(Commands.read6, p['read6']!, true),
   entry(Commands.read10, p['read10']!, true),

@@ -584,6 +584,28 @@ export function entry<L>(
 }
 
 /**
+ * The SPC commands every vdisk unit offers, looked up on the unit class's
+ * prototype `p` so that a subclass's own version is the one dispatched.
+ */
+export function primaryCommands<L>(p: Record<string, Handler<L>>): CommandEntry<L>[] {
+  return [
+    entry(Commands.testUnitReady, p['testUnitReady']!, true),
+    entry(Commands.requestSense, p['requestSense']!, false, AluaAccess.Any),
+    entry(Commands.inquiry, p['inquiry']!, false, AluaAccess.Any),
+    entry(Commands.modeSense6, p['modeSense6']!, false, AluaAccess.Standby),
+    entry(Commands.modeSense10, p['modeSense10']!, false, AluaAccess.Standby),
+    entry(Commands.modeSelect6, p['modeSelect6']!, false, AluaAccess.Standby),
+    entry(Commands.modeSelect10, p['modeSelect10']!, false, AluaAccess.Standby),
+    entry(Commands.startStopUnit, p['startStopUnit']!, false),
+    entry(Commands.preventAllow, p['preventAllowMediumRemoval']!, false),
+    entry(Commands.reportLuns, p['reportLuns']!, false, AluaAccess.Any),
+    entry(Commands.reportSupportedOpcodes, p['reportSupportedOpcodes']!, false, AluaAccess.Any),
+    entry(Commands.reportTargetPortGroups, p['reportTargetPortGroups']!, false, AluaAccess.Any),
+    entry(Commands.readCapacity10, p['readCapacity10']!, true),
+  ];
+}
+
+/**
  * RESERVE/RELEASE(6/10) and PERSISTENT RESERVE IN/OUT, which every vdisk
  * unit offers; PR IN/OUT are allowed in the ALUA standby state (SPC-4 §5.15.2.4.4).
  */
