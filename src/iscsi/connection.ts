@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 import type { DataDirection, LogicalUnit, Nexus, ScsiResponse } from '../engine/scsi/types.js';
 import { ScsiStatus } from '../engine/scsi/types.js';
+import { Sense, type SenseCode } from '../engine/scsi/sense.js';
 import { BufferPool } from '../engine/scsi/buffer-pool.js';
 import type { IscsiBackend, SessionRecord } from './backend.js';
 import { crc32c, crc32cUpdate } from '../engine/crc32c.js';
@@ -21,7 +22,6 @@ import {
   TmfFunction,
   TmfResponse,
   decodeLun,
-  encodeLun,
   finalBit,
   initiatorTaskTag,
   isImmediate,
@@ -34,7 +34,7 @@ import {
 import type { SessionParams, TargetParams } from './params.js';
 import { portalAllowed } from './login.js';
 import { targetAddress } from './portal-pattern.js';
-import { fixedSense, internalErrorResponse, isReportLuns, missingLunResponse, reportLuns } from './scsi-fallback.js';
+import { checkCondition, internalErrorResponse, isReportLuns, missingLunResponse, reportLuns } from './scsi-fallback.js';
 import { decodeText, encodeText, TextFormatError, type TextPairs } from './text.js';
 
 /** What a connection needs from the server it belongs to. */
@@ -56,11 +56,7 @@ const PADDING = Buffer.alloc(4);
 const dataOutBuffers = new BufferPool();
 const EMPTY = Buffer.alloc(0);
 
-/** ABORTED COMMAND with ASC 4Bh (SPC-4): DATA PHASE ERROR, INVALID TARGET PORT TRANSFER TAG, DATA OFFSET ERROR. */
-const ABORTED_COMMAND = 0x0b;
-const DATA_PHASE_ERROR = 0x00;
-const INVALID_TTT = 0x01;
-const DATA_OFFSET_ERROR = 0x05;
+
 
 interface R2tWindow {
   offset: number;
@@ -73,6 +69,8 @@ interface Task {
   itt: number;
   cmdSN: number;
   lun: number;
+  /** The command's LUN field as sent, echoed in its R2T and Data-In PDUs. */
+  lunField: Buffer;
   cdb: Buffer;
   direction: DataDirection;
   edtl: number;
@@ -422,6 +420,7 @@ export class IscsiConnection {
       itt,
       cmdSN: bhs.readUInt32BE(24),
       lun: decodeLun(bhs),
+      lunField: bhs.subarray(8, 16),
       cdb,
       direction: read && write ? 'bidi' : write ? 'write' : read ? 'read' : 'none',
       edtl,
@@ -476,7 +475,7 @@ export class IscsiConnection {
     const length = pdu.data.length;
     if (ttt === RESERVED_TAG) {
       if (dataSN !== task.unsolicitedDataSN || offset !== task.unsolicitedNext || offset + length > task.unsolicitedEnd) {
-        this.failDataPhase(task, dataSN !== task.unsolicitedDataSN ? DATA_PHASE_ERROR : DATA_OFFSET_ERROR);
+        this.failDataPhase(task, dataSN !== task.unsolicitedDataSN ? Sense.DATA_PHASE_ERROR : Sense.DATA_OFFSET_ERROR);
         return;
       }
       task.unsolicitedNext += length;
@@ -485,11 +484,11 @@ export class IscsiConnection {
     } else {
       const window = task.r2ts.get(ttt);
       if (!window) {
-        this.failDataPhase(task, INVALID_TTT);
+        this.failDataPhase(task, Sense.INVALID_TARGET_PORT_TRANSFER_TAG);
         return;
       }
       if (dataSN !== window.dataSN || offset !== window.next || offset + length > window.offset + window.length) {
-        this.failDataPhase(task, dataSN !== window.dataSN ? DATA_PHASE_ERROR : DATA_OFFSET_ERROR);
+        this.failDataPhase(task, dataSN !== window.dataSN ? Sense.DATA_PHASE_ERROR : Sense.DATA_OFFSET_ERROR);
         return;
       }
       window.next += length;
@@ -510,9 +509,9 @@ export class IscsiConnection {
    * ends with ABORTED COMMAND and the connection stays up, as iscsi-scst does
    * at ERL 0; later Data-Out PDUs of the task are dropped.
    */
-  private failDataPhase(task: Task, ascq: number): void {
+  private failDataPhase(task: Task, code: SenseCode): void {
     task.executing = true;
-    this.finish(task, { status: ScsiStatus.CHECK_CONDITION, sense: fixedSense(ABORTED_COMMAND, 0x4b, ascq), dataIn: null });
+    this.finish(task, checkCondition(code));
   }
 
   private sendR2ts(task: Task): void {
@@ -523,7 +522,7 @@ export class IscsiConnection {
       task.r2ts.set(ttt, { offset: task.nextR2tOffset, length, next: task.nextR2tOffset, dataSN: 0 });
       const bhs = newHeader(Opcode.R2T);
       bhs[1] = 0x80;
-      encodeLun(bhs, task.lun);
+      task.lunField.copy(bhs, 8);
       bhs.writeUInt32BE(task.itt, 16);
       bhs.writeUInt32BE(ttt, 20);
       this.stamp(bhs, false);
@@ -631,7 +630,7 @@ export class IscsiConnection {
         bhs[1] |= 0x01 | residualFlags;
         bhs[3] = status;
       }
-      encodeLun(bhs, task.lun);
+      task.lunField.copy(bhs, 8);
       bhs.writeUInt32BE(task.itt, 16);
       bhs.writeUInt32BE(RESERVED_TAG, 20);
       this.stamp(bhs, last && withStatus);

@@ -113,16 +113,6 @@ export function decodeLun(bhs: Buffer): number {
   return -1; // extended/logical-unit addressing is not used by SCST's default addr_method
 }
 
-/** Encodes a LUN the way SCST's PERIPHERAL/FLAT addr_method does (flat above 255). */
-export function encodeLun(bhs: Buffer, lun: number): void {
-  bhs.fill(0, 8, 16);
-  if (lun < 256) bhs[9] = lun;
-  else {
-    bhs[8] = 0x40 | ((lun >> 8) & 0x3f);
-    bhs[9] = lun & 0xff;
-  }
-}
-
 export function newHeader(opcode: number): Buffer {
   const bhs = Buffer.alloc(BHS_LENGTH);
   bhs[0] = opcode;
