@@ -47,14 +47,21 @@ class DeviceData {
     };
   }
 
-  /** The device's one logical unit, opened on first use. */
-  unit(): Promise<VirtualLogicalUnit> {
-    this.unitPromise ??= this.open();
-    return this.unitPromise;
+  /** What LUNs route to: the device's one logical unit (opened on first use), or its read-only view. */
+  private views: { unit: LazyUnit; readOnly: ReadOnlyLunView } | undefined;
+
+  lunUnit(readOnly: boolean): LogicalUnit {
+    if (!this.views) {
+      this.unitPromise ??= this.open();
+      const unit = new LazyUnit(this.unitPromise);
+      this.views = { unit, readOnly: new ReadOnlyLunView(unit) };
+    }
+    return readOnly ? this.views.readOnly : this.views.unit;
   }
 
-  get loadedUnits(): readonly VirtualLogicalUnit[] {
-    return this.opened ? [this.opened] : [];
+  /** The logical unit if it has been opened. */
+  get loaded(): VirtualLogicalUnit | undefined {
+    return this.opened;
   }
 
   close(): void {
@@ -207,8 +214,6 @@ class ReadOnlyLunView implements LogicalUnit {
 }
 
 export class DataPath {
-  private readonly views = new WeakMap<VdiskDevice, { unit: LazyUnit; readOnly: ReadOnlyLunView }>();
-
   constructor(private readonly engine: ScstEngine) {
     // A changed LUN set: every session seeing it learns at its next command (SPC-4 REPORTED LUNS DATA HAS CHANGED).
     engine.onLunChange((set) => this.lunSetChanged(set));
@@ -232,24 +237,13 @@ export class DataPath {
    */
   unitOf(device: ScstDevice, readOnly: boolean): LogicalUnit | undefined {
     if (!(device instanceof VdiskDevice) || !device.active) return undefined;
-    let data = device.backing instanceof DeviceData ? device.backing : undefined;
-    if (!data) {
-      data = new DeviceData(this.engine, device);
-      device.backing = data;
-      this.views.delete(device);
-    }
-    let views = this.views.get(device);
-    if (!views) {
-      const unit = new LazyUnit(data.unit());
-      views = { unit, readOnly: new ReadOnlyLunView(unit) };
-      this.views.set(device, views);
-    }
-    return readOnly ? views.readOnly : views.unit;
+    if (!(device.backing instanceof DeviceData)) device.backing = new DeviceData(this.engine, device);
+    return (device.backing as DeviceData).lunUnit(readOnly);
   }
 
   private lunSetChanged(set: LunSet): void {
     for (const lun of set.luns.values()) {
-      if (lun.device.backing instanceof DeviceData) for (const unit of lun.device.backing.loadedUnits) unit.notifyReportedLunsChanged();
+      if (lun.device.backing instanceof DeviceData) lun.device.backing.loaded?.notifyReportedLunsChanged();
     }
   }
 }
