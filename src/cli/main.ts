@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { LiveScst } from '../model/live.js';
+import type { Operation } from '../model/operations.js';
 import type { ScstClient } from '../sysfs/client-api.js';
 import type { SysfsClientOptions } from '../sysfs/client.js';
 import { resultText } from '../sysfs/result-codes.js';
@@ -329,17 +330,7 @@ export async function main(argv: string[], environment: MainEnvironment = {}): P
     if (!(error instanceof TreeMissingError)) throw error;
     return notLoaded(err, target);
   }
-  // The emulator's state is saved only when the command tried to change it.
-  let attemptedWrite = false;
-  const client: ScstClient = {
-    tree: connection.client.tree,
-    readLive: () => connection.client.readLive(),
-    readAttributesOf: connection.client.readAttributesOf?.bind(connection.client),
-    perform: (op) => {
-      attemptedWrite = true;
-      return connection.client.perform(op);
-    },
-  };
+  const client = new WriteTrackingClient(connection.client);
 
   try {
     let rawVersion: string;
@@ -355,7 +346,8 @@ export async function main(argv: string[], environment: MainEnvironment = {}): P
     }
     return await run(client, args, options, { out, err, stdin, stdout, treeLabel, handleSignals: environment.handleSignals ?? true });
   } finally {
-    if (attemptedWrite && !options.dryRun) await connection.save?.();
+    // The emulator's state is saved only when the command tried to change it.
+    if (client.attempted > 0 && !options.dryRun) await connection.save?.();
   }
 }
 
@@ -380,8 +372,33 @@ interface RunStreams {
 }
 
 /** Steps 4–7 of §1 once the tree is open. */
+/** The client, counting the operations tried (for saving) and performed (for --detailed-exitcode). */
+class WriteTrackingClient implements ScstClient {
+  attempted = 0;
+  performed = 0;
+  readonly readAttributesOf: ScstClient['readAttributesOf'];
+
+  constructor(private readonly inner: ScstClient) {
+    this.readAttributesOf = inner.readAttributesOf?.bind(inner);
+  }
+
+  get tree() {
+    return this.inner.tree;
+  }
+
+  readLive(): Promise<LiveScst> {
+    return this.inner.readLive();
+  }
+
+  async perform(op: Operation): Promise<void> {
+    this.attempted++;
+    await this.inner.perform(op);
+    this.performed++;
+  }
+}
+
 async function run(
-  client: ScstClient,
+  client: WriteTrackingClient,
   args: CommandArgs,
   options: ReturnType<typeof commandOptions>,
   streams: RunStreams,
@@ -397,18 +414,8 @@ async function run(
   const frameOut: OutputSink = jsonOnly || jsonPlan ? silent : out;
 
   let interrupted = false;
-  let changes = 0;
-  const countingClient: ScstClient = {
-    tree: client.tree,
-    readLive: () => client.readLive(),
-    readAttributesOf: client.readAttributesOf?.bind(client),
-    perform: async (op) => {
-      await client.perform(op);
-      changes++;
-    },
-  };
   const ctx: CliContext = {
-    client: countingClient,
+    client,
     live: undefined as unknown as LiveScst,
     refresh: async () => {
       ctx.live = await client.readLive();
@@ -425,7 +432,7 @@ async function run(
     json: new Map(),
     treeLabel: streams.treeLabel,
     get changes() {
-      return changes;
+      return client.performed;
     },
   };
 
@@ -475,7 +482,7 @@ async function run(
     if (options.detailedExitcode) {
       // A dry run writes nothing to count: -config then reports "changes present" (2) itself.
       if (ranConfigFile && rc === 2) return 2;
-      return rc !== 0 ? 1 : changes > 0 ? 2 : 0;
+      return rc !== 0 ? 1 : client.performed > 0 ? 2 : 0;
     }
     return rc;
   } catch (error) {
