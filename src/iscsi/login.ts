@@ -219,8 +219,8 @@ export class LoginNegotiation {
   }
 }
 
-const SECURITY_KEYS = new Set(['AuthMethod', 'CHAP_A', 'CHAP_I', 'CHAP_C', 'CHAP_N', 'CHAP_R']);
 const CHAP_KEYS = ['CHAP_A', 'CHAP_I', 'CHAP_C', 'CHAP_N', 'CHAP_R'];
+const SECURITY_KEYS = new Set(['AuthMethod', ...CHAP_KEYS]);
 const LEADING_KEYS = new Set(['InitiatorName', 'InitiatorAlias', 'TargetName', 'SessionType']);
 
 class LoginFailure extends Error {

@@ -82,20 +82,6 @@ export class NegotiationError extends Error {
   override name = 'NegotiationError';
 }
 
-/** Keys that belong to the login stages, handled by the login state machine itself. */
-const LOGIN_DECLARATIVE = new Set([
-  'InitiatorName',
-  'InitiatorAlias',
-  'TargetName',
-  'SessionType',
-  'AuthMethod',
-  'CHAP_A',
-  'CHAP_I',
-  'CHAP_C',
-  'CHAP_N',
-  'CHAP_R',
-]);
-
 function parseNumber(key: string, value: string, min: number, max: number): number {
   if (!/^(0x[0-9a-fA-F]+|\d+)$/.test(value)) throw new NegotiationError(`${key}: "${value}" is not a number`);
   const n = Number(value);
@@ -124,6 +110,8 @@ function pickDigest(offered: string, acceptable: string[]): string {
  * Negotiates the operational keys of one login request (or text request).
  * Returns the answers to send; updates `params` in place. Keys the target
  * does not know are answered NotUnderstood (RFC 7143 §6.2).
+ * Login-stage keys (names, SessionType, AuthMethod, CHAP_*) are the login
+ * state machine's, which passes only the rest here.
  * `discovery` sessions answer only the keys meaningful to them. The
  * target's own MaxRecvDataSegmentLength declaration is the caller's (it is
  * sent once per login).
@@ -136,7 +124,6 @@ export function negotiateOperational(
 ): TextPairs {
   const answers: TextPairs = [];
   for (const [key, value] of offered) {
-    if (LOGIN_DECLARATIVE.has(key)) continue;
     switch (key) {
       case 'HeaderDigest':
       case 'DataDigest': {
