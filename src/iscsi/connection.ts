@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 import type { DataDirection, LogicalUnit, Nexus, ScsiResponse } from '../engine/scsi/types.js';
 import { ScsiStatus } from '../engine/scsi/types.js';
+import { respondReportLuns } from '../engine/scsi/report-luns.js';
 import { Sense, type SenseCode } from '../engine/scsi/sense.js';
 import { BufferPool } from '../engine/scsi/buffer-pool.js';
 import type { IscsiBackend, SessionRecord } from './backend.js';
@@ -34,7 +35,7 @@ import {
 import type { SessionParams, TargetParams } from './params.js';
 import { portalAllowed } from './login.js';
 import { targetAddress } from './portal-pattern.js';
-import { checkCondition, internalErrorResponse, isReportLuns, missingLunResponse, reportLuns } from './scsi-fallback.js';
+import { checkCondition, internalErrorResponse, isReportLuns, missingLunResponse } from './scsi-fallback.js';
 import { decodeText, encodeText, TextFormatError, type TextPairs } from './text.js';
 
 /** What a connection needs from the server it belongs to. */
@@ -541,7 +542,7 @@ export class IscsiConnection {
     record?.commandStarted(task.direction, task.edtl);
     if (isReportLuns(task.cdb) && lunMap) {
       record?.commandFinished();
-      this.finish(task, reportLuns(task.cdb, lunMap));
+      this.finish(task, respondReportLuns(task.cdb, lunMap.luns()));
       return;
     }
     const lu: LogicalUnit | undefined = lunMap?.lookup(task.lun);

@@ -1,11 +1,10 @@
 /**
- * The answers SCST's core gives itself rather than a device handler: REPORT
- * LUNS from the session's LUN set (scst_report_luns_local; it must work even
- * with no LUN 0), and a command addressed to a LUN the session does not have.
+ * The answers SCST's core gives itself rather than a device handler, for a
+ * command addressed to a LUN the session does not have. (REPORT LUNS, which
+ * the core also answers from the session's LUN set, is respondReportLuns.)
  */
-import { respondReportLuns } from '../engine/scsi/report-luns.js';
 import { buildSense, Sense, type SenseCode } from '../engine/scsi/sense.js';
-import { ScsiStatus, type LunMap, type ScsiResponse } from '../engine/scsi/types.js';
+import { ScsiStatus, type ScsiResponse } from '../engine/scsi/types.js';
 
 const OP_INQUIRY = 0x12;
 const OP_REQUEST_SENSE = 0x03;
@@ -16,10 +15,6 @@ export const isReportLuns = (cdb: Buffer): boolean => cdb[0] === OP_REPORT_LUNS;
 /** CHECK CONDITION with fixed-format sense (what SCST's core sends for a command no device saw). */
 export function checkCondition(code: SenseCode): ScsiResponse {
   return { status: ScsiStatus.CHECK_CONDITION, sense: buildSense({ code }, false), dataIn: null };
-}
-
-export function reportLuns(cdb: Buffer, lunMap: LunMap): ScsiResponse {
-  return respondReportLuns(cdb, lunMap.luns());
 }
 
 /** A command addressed to a LUN the session does not have. */
