@@ -24,7 +24,10 @@ import { nullBacking, openFileBacking, type BackingStore } from '../../src/engin
 import { DiskLogicalUnit, type DeviceIdentity, type LogicalUnit } from '../../src/engine/scsi/index.js';
 import { loadMachine } from '../../src/emulator/index.js';
 import { IscsiServer, startIscsiPortal } from '../../src/iscsi/index.js';
-import { planActions, planConfig } from '../../src/plan/index.js';
+// The planner's own modules, not src/plan/index.js: its renderers load chalk and diff, which the
+// daemon never loads either (≈ 4 MiB of RSS).
+import { planConfig } from '../../src/plan/plan-config.js';
+import { planActions } from '../../src/plan/types.js';
 import { SysfsClient } from '../../src/sysfs/index.js';
 import { BenchBackend, BenchTarget, SingleLunMap } from './bench-backend.js';
 

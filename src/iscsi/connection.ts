@@ -11,9 +11,10 @@ import { ScsiStatus } from '../engine/scsi/types.js';
 import { respondReportLuns } from '../engine/scsi/report-luns.js';
 import { Sense, type SenseCode } from '../engine/scsi/sense.js';
 import { BufferPool } from '../engine/scsi/buffer-pool.js';
+import { MAX_TRANSFER_BYTES } from '../engine/scsi/inquiry.js';
 import type { IscsiBackend, SessionRecord } from './backend.js';
 import { crc32c, crc32cUpdate } from '../engine/crc32c.js';
-import { FramingError, PduReader } from './framing.js';
+import { FramingError, PduReader, type DataTarget } from './framing.js';
 import { LoginNegotiation, type LoginRequest } from './login.js';
 import {
   LoginStatus,
@@ -37,6 +38,7 @@ import { portalAllowed } from './login.js';
 import { targetAddress } from './portal-pattern.js';
 import { checkCondition, internalErrorResponse, isReportLuns, missingLunResponse } from './scsi-fallback.js';
 import { decodeText, encodeText, TextFormatError, type TextPairs } from './text.js';
+import { receiveInto } from './socket-receive.js';
 
 /** What a connection needs from the server it belongs to. */
 export interface ConnectionHost {
@@ -53,9 +55,11 @@ export interface ConnectionHost {
 const LOGIN_MAX_DATA = 65536;
 const PADDING = Buffer.alloc(4);
 
-/** Gather buffers of solicited write data, reused across commands and connections. */
+/** Gather buffers of write data, reused across commands and connections. */
 const dataOutBuffers = new BufferPool();
 const EMPTY = Buffer.alloc(0);
+/** Bytes per socket read: what Node itself reads at a time. */
+const RECEIVE_BUFFER_SIZE = 65536;
 
 
 
@@ -115,7 +119,8 @@ export class IscsiConnection {
   ) {
     this.login = new LoginNegotiation(host.backend, { localAddress: socket.localAddress ?? host.portalHost });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.reader.placement = (bhs, length) => this.placeData(bhs, length);
+    receiveInto(socket, Buffer.allocUnsafeSlow(RECEIVE_BUFFER_SIZE), (bytes) => this.onData(bytes));
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
   }
@@ -201,6 +206,32 @@ export class IscsiConnection {
     }
   }
 
+  /**
+   * Write data goes from the receive buffer straight into the command's
+   * gather buffer: the immediate data of a write command into a new one, a
+   * Data-Out at its offset in its task's. Everything else — and whatever the
+   * checks on dispatch may still refuse — gets a buffer of its own.
+   */
+  private placeData(bhs: Buffer, length: number): DataTarget | undefined {
+    if (this.phase !== 'full') return undefined;
+    switch (opcodeOf(bhs)) {
+      case Opcode.SCSI_COMMAND: {
+        const edtl = bhs.readUInt32BE(20);
+        const write = (bhs[1] & 0x20) !== 0;
+        if (!write || length > edtl || edtl > MAX_TRANSFER_BYTES) return undefined;
+        return { buffer: dataOutBuffers.take(edtl), offset: 0 };
+      }
+      case Opcode.SCSI_DATA_OUT: {
+        const task = this.tasks.get(initiatorTaskTag(bhs));
+        const offset = bhs.readUInt32BE(40);
+        if (!task || task.executing || !task.buffer || offset + length > task.buffer.length) return undefined;
+        return { buffer: task.buffer, offset };
+      }
+      default:
+        return undefined;
+    }
+  }
+
   private dispatch(pdu: Pdu): void {
     const opcode = opcodeOf(pdu.bhs);
     if (this.phase === 'login') {
@@ -247,9 +278,12 @@ export class IscsiConnection {
       return;
     }
     const cmdSN = pdu.bhs.readUInt32BE(24);
-    if (serialLess(cmdSN, this.expCmdSN) || serialLess(this.maxCmdSN, cmdSN)) return; // silently ignored
+    if (serialLess(cmdSN, this.expCmdSN) || serialLess(this.maxCmdSN, cmdSN)) {
+      if (pdu.placedIn) dataOutBuffers.give(pdu.placedIn);
+      return; // silently ignored
+    }
     if (cmdSN !== this.expCmdSN) {
-      this.held.set(cmdSN, { bhs: Buffer.from(pdu.bhs), ahs: pdu.ahs && Buffer.from(pdu.ahs), data: Buffer.from(pdu.data) });
+      this.held.set(cmdSN, pdu);
       return;
     }
     this.expCmdSN = (this.expCmdSN + 1) >>> 0;
@@ -395,13 +429,19 @@ export class IscsiConnection {
 
   private onScsiCommand(pdu: Pdu): void {
     const bhs = pdu.bhs;
+    // The gather buffer the immediate data was received into, if any: the task's, or back to the pool.
+    const gather = pdu.placedIn;
+    const refuse = (reason: number): void => {
+      if (gather) dataOutBuffers.give(gather);
+      this.sendReject(reason, bhs);
+    };
     if (!this.nexus) {
-      this.sendReject(RejectReason.PROTOCOL_ERROR, bhs); // discovery sessions carry no SCSI
+      refuse(RejectReason.PROTOCOL_ERROR); // discovery sessions carry no SCSI
       return;
     }
     const itt = initiatorTaskTag(bhs);
     if (this.tasks.has(itt)) {
-      this.sendReject(RejectReason.TASK_IN_PROGRESS, bhs);
+      refuse(RejectReason.TASK_IN_PROGRESS);
       return;
     }
     if (this.tasks.size >= 2 * this.targetParams.QueuedCommands + 16) {
@@ -439,7 +479,7 @@ export class IscsiConnection {
     const immediate = pdu.data;
     if (immediate.length > 0) {
       if (!write || !this.params.immediateData || immediate.length > Math.min(edtl, this.params.firstBurstLength)) {
-        this.sendReject(RejectReason.PROTOCOL_ERROR, bhs);
+        refuse(RejectReason.PROTOCOL_ERROR);
         return;
       }
     }
@@ -448,13 +488,19 @@ export class IscsiConnection {
       this.run(task, null);
       return;
     }
-    if (immediate.length === edtl) {
-      this.run(task, immediate);
+    if (edtl > MAX_TRANSFER_BYTES) {
+      // More than any logical unit here accepts (Block Limits VPD): refused before a byte is gathered.
+      task.executing = true;
+      this.finish(task, checkCondition(Sense.INVALID_FIELD_IN_CDB));
       return;
     }
-    task.buffer = dataOutBuffers.take(edtl);
-    immediate.copy(task.buffer, 0);
+    task.buffer = gather ?? dataOutBuffers.take(edtl);
+    if (!gather) immediate.copy(task.buffer, 0);
     task.received = immediate.length;
+    if (immediate.length === edtl) {
+      this.run(task, task.buffer);
+      return;
+    }
     task.unsolicitedNext = immediate.length;
     task.nextR2tOffset = immediate.length;
     const finalUnsolicited = (flags & 0x80) !== 0;
@@ -496,7 +542,7 @@ export class IscsiConnection {
       window.dataSN++;
       if (window.next === window.offset + window.length) task.r2ts.delete(ttt);
     }
-    pdu.data.copy(task.buffer, offset);
+    if (pdu.placedIn !== task.buffer) pdu.data.copy(task.buffer, offset);
     task.received += length;
     if (task.received >= task.edtl) {
       this.run(task, task.buffer);

@@ -85,11 +85,16 @@ export const TmfResponse = {
 
 export const RESERVED_TAG = 0xffffffff;
 
-/** A received PDU: views into the receive buffer, valid until the next PDU is parsed. */
+/**
+ * A received PDU. Its parts are its own memory (copied out of the socket's
+ * receive buffer), so they may be kept; `data` may lie in a buffer chosen by
+ * the receiver (see DataPlacement in framing.ts), then `placedIn` is that buffer.
+ */
 export interface Pdu {
   bhs: Buffer; // 48 bytes
   ahs: Buffer | null;
   data: Buffer; // without padding
+  placedIn?: Buffer;
 }
 
 export const opcodeOf = (bhs: Buffer): number => bhs[0] & 0x3f;

@@ -42,7 +42,8 @@ export class IscsiServer implements ConnectionHost {
 
   async listen(): Promise<void> {
     if (this.server) return;
-    const server = createServer((socket) => this.accept(socket));
+    // Paused: the connection starts reading once it has given the socket its own receive buffer.
+    const server = createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.options.port, this.options.host, () => {

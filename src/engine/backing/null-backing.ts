@@ -4,7 +4,22 @@
  * here buffers are reused between commands, so zeros are always returned
  * rather than stale data of another command.)
  */
+import { MAX_TRANSFER_BYTES } from '../scsi/inquiry.js';
 import { checkBlockSize, type BackingStore } from './store.js';
+
+/**
+ * What a read without a caller's buffer returns a view of: one zero-filled
+ * buffer as large as the largest transfer, shared by every nullio store. Its
+ * pages are never written, so they stay the kernel's zero page and add
+ * nothing to the resident set however many reads are in flight.
+ */
+let sharedZeros: Buffer | undefined;
+
+function zeros(length: number): Buffer {
+  if (length > MAX_TRANSFER_BYTES) return Buffer.alloc(length);
+  sharedZeros ??= Buffer.alloc(MAX_TRANSFER_BYTES);
+  return sharedZeros.subarray(0, length);
+}
 
 /** SCST's default nullio size (sysfs.md §7.3): 2.5 TiB. */
 export const NULLIO_DEFAULT_SIZE = 2748779069440;
@@ -44,8 +59,8 @@ export class NullBacking implements BackingStore {
   }
 
   async read(_offset: number, length: number, into?: Buffer): Promise<Buffer> {
-    const target = into && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
-    return target.fill(0);
+    if (!into) return zeros(length);
+    return (into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length)).fill(0);
   }
 
   async write(): Promise<void> {}

@@ -23,8 +23,10 @@ export interface BackingStore {
   /** False for nullio: written data is discarded, so it cannot be read back and verified. */
   readonly storesData: boolean;
   /**
-   * Reads `length` bytes at `offset` into `into` (from its start) or into a
-   * new buffer; returns the buffer holding exactly the data (a view of `into`).
+   * Reads `length` bytes at `offset` into `into` (from its start) and
+   * returns the view of `into` holding exactly the data. Without `into` the
+   * store picks the buffer; it may be shared (nullio's zeros) and must not
+   * be written to.
    */
   read(offset: number, length: number, into?: Buffer): Promise<Buffer>;
   /**

@@ -14,6 +14,8 @@ const MAX_POOLED_SIZE = 8 * 1024 * 1024;
 export class BufferPool {
   private readonly free = new Map<number, Buffer[]>();
   private pooledBytes = 0;
+  /** The memory of every buffer this pool made: nothing else is taken back (a shared read-only buffer least of all). */
+  private readonly made = new WeakSet<ArrayBufferLike>();
 
   take(size: number): Buffer {
     const reused = this.free.get(size)?.pop();
@@ -22,13 +24,15 @@ export class BufferPool {
       return reused;
     }
     // allocUnsafeSlow: an own ArrayBuffer, never a slice of Node's shared pool.
-    return Buffer.allocUnsafeSlow(size);
+    const buffer = Buffer.allocUnsafeSlow(size);
+    this.made.add(buffer.buffer);
+    return buffer;
   }
 
   give(buffer: Buffer): void {
     const size = buffer.length;
-    // Only whole buffers this pool could have made (not views into larger ones).
-    if (size > MAX_POOLED_SIZE || buffer.byteOffset !== 0 || buffer.buffer.byteLength !== size) return;
+    // Only whole buffers this pool made (not views into them, not anyone else's).
+    if (size > MAX_POOLED_SIZE || buffer.byteOffset !== 0 || buffer.buffer.byteLength !== size || !this.made.has(buffer.buffer)) return;
     if (this.pooledBytes + size > MAX_POOLED_BYTES) return;
     let list = this.free.get(size);
     if (!list) {

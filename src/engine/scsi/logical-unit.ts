@@ -556,7 +556,8 @@ export abstract class VirtualLogicalUnit implements LogicalUnit {
     const store = this.store!;
     let data: Buffer;
     try {
-      data = await store.read(lba * store.blockSize, bytes, this.pool.take(bytes));
+      // A store that keeps no data (nullio) answers from its own shared zeros: no buffer to fill.
+      data = await store.read(lba * store.blockSize, bytes, store.storesData ? this.pool.take(bytes) : undefined);
     } catch {
       throw new CheckCondition({ code: Sense.READ_ERROR, information: lba });
     }
