@@ -10,7 +10,7 @@ import type { DataDirection, LogicalUnit, Nexus, ScsiResponse } from '../engine/
 import { ScsiStatus } from '../engine/scsi/types.js';
 import { respondReportLuns } from '../engine/scsi/report-luns.js';
 import { Sense, type SenseCode } from '../engine/scsi/sense.js';
-import { BufferPool } from '../engine/scsi/buffer-pool.js';
+import { dataBuffers } from '../engine/scsi/buffer-pool.js';
 import { MAX_TRANSFER_BYTES } from '../engine/scsi/inquiry.js';
 import type { IscsiBackend, SessionRecord } from './backend.js';
 import { crc32c, crc32cUpdate } from '../engine/crc32c.js';
@@ -55,8 +55,6 @@ export interface ConnectionHost {
 const LOGIN_MAX_DATA = 65536;
 const PADDING = Buffer.alloc(4);
 
-/** Gather buffers of write data, reused across commands and connections. */
-const dataOutBuffers = new BufferPool();
 const EMPTY = Buffer.alloc(0);
 /** Bytes per socket read: what Node itself reads at a time. */
 const RECEIVE_BUFFER_SIZE = 65536;
@@ -79,7 +77,10 @@ interface Task {
   cdb: Buffer;
   direction: DataDirection;
   edtl: number;
+  /** The gather buffer of all `edtl` bytes of write data, once the data-buffer budget granted it. */
   buffer: Buffer | null;
+  /** Until then, the data the initiator may send before any R2T (immediate and unsolicited). */
+  firstBurst: Buffer | null;
   received: number;
   /** End of the unsolicited (first burst) region still expected as Data-Out with TTT=ffffffff. */
   unsolicitedEnd: number;
@@ -161,7 +162,7 @@ export class IscsiConnection {
     this.phase = 'closed';
     clearTimeout(this.nopTimer);
     clearTimeout(this.nopDeadline);
-    for (const task of this.tasks.values()) task.aborted = true;
+    for (const task of [...this.tasks.values()]) this.abort(task);
     this.tasks.clear();
     this.held.clear();
     if (flush) {
@@ -219,13 +220,14 @@ export class IscsiConnection {
         const edtl = bhs.readUInt32BE(20);
         const write = (bhs[1] & 0x20) !== 0;
         if (!write || length > edtl || edtl > MAX_TRANSFER_BYTES) return undefined;
-        return { buffer: dataOutBuffers.take(edtl), offset: 0 };
+        return { buffer: this.writeBuffer(edtl, this.upfrontLength(bhs, length)), offset: 0 };
       }
       case Opcode.SCSI_DATA_OUT: {
         const task = this.tasks.get(initiatorTaskTag(bhs));
+        const into = task && !task.executing ? (task.buffer ?? task.firstBurst) : null;
         const offset = bhs.readUInt32BE(40);
-        if (!task || task.executing || !task.buffer || offset + length > task.buffer.length) return undefined;
-        return { buffer: task.buffer, offset };
+        if (!into || offset + length > into.length) return undefined;
+        return { buffer: into, offset };
       }
       default:
         return undefined;
@@ -279,7 +281,7 @@ export class IscsiConnection {
     }
     const cmdSN = pdu.bhs.readUInt32BE(24);
     if (serialLess(cmdSN, this.expCmdSN) || serialLess(this.maxCmdSN, cmdSN)) {
-      if (pdu.placedIn) dataOutBuffers.give(pdu.placedIn);
+      if (pdu.placedIn) dataBuffers.give(pdu.placedIn);
       return; // silently ignored
     }
     if (cmdSN !== this.expCmdSN) {
@@ -429,10 +431,10 @@ export class IscsiConnection {
 
   private onScsiCommand(pdu: Pdu): void {
     const bhs = pdu.bhs;
-    // The gather buffer the immediate data was received into, if any: the task's, or back to the pool.
+    // The buffer the immediate data was received into, if any: the task's, or back to the pool.
     const gather = pdu.placedIn;
     const refuse = (reason: number): void => {
-      if (gather) dataOutBuffers.give(gather);
+      if (gather) dataBuffers.give(gather);
       this.sendReject(reason, bhs);
     };
     if (!this.nexus) {
@@ -466,6 +468,7 @@ export class IscsiConnection {
       direction: read && write ? 'bidi' : write ? 'write' : read ? 'read' : 'none',
       edtl,
       buffer: null,
+      firstBurst: null,
       received: 0,
       unsolicitedEnd: 0,
       unsolicitedNext: 0,
@@ -494,26 +497,77 @@ export class IscsiConnection {
       this.finish(task, checkCondition(Sense.INVALID_FIELD_IN_CDB));
       return;
     }
-    task.buffer = gather ?? dataOutBuffers.take(edtl);
-    if (!gather) immediate.copy(task.buffer, 0);
+    const upfront = this.upfrontLength(bhs, immediate.length);
+    let first = gather ?? null;
+    if (!first && upfront > 0) {
+      first = this.writeBuffer(edtl, upfront);
+      immediate.copy(first, 0);
+    }
+    if (first?.length === edtl) task.buffer = first;
+    else task.firstBurst = first;
     task.received = immediate.length;
     if (immediate.length === edtl) {
-      this.run(task, task.buffer);
+      this.run(task, task.buffer!);
       return;
     }
     task.unsolicitedNext = immediate.length;
-    task.nextR2tOffset = immediate.length;
-    const finalUnsolicited = (flags & 0x80) !== 0;
-    if (!this.params.initialR2T && !finalUnsolicited) {
-      task.unsolicitedEnd = Math.min(edtl, this.params.firstBurstLength);
-      task.nextR2tOffset = task.unsolicitedEnd;
-    } else this.sendR2ts(task);
+    task.nextR2tOffset = upfront;
+    if (upfront > immediate.length) task.unsolicitedEnd = upfront;
+    if (!task.buffer) this.awaitGather(task);
+    else if (task.unsolicitedEnd === 0) this.sendR2ts(task);
+  }
+
+  /**
+   * What the initiator may send of a write before any R2T: its immediate
+   * data, and unless InitialR2T=Yes or the command's F bit ends it,
+   * unsolicited Data-Out up to FirstBurstLength (RFC 7143 §4.2.5).
+   */
+  private upfrontLength(bhs: Buffer, immediateLength: number): number {
+    const finalUnsolicited = (bhs[1] & 0x80) !== 0;
+    if (this.params.initialR2T || finalUnsolicited) return immediateLength;
+    return Math.max(immediateLength, Math.min(bhs.readUInt32BE(20), this.params.firstBurstLength));
+  }
+
+  /**
+   * The gather buffer if the data-buffer budget has room for it now (or all
+   * the data comes up front anyway); otherwise a buffer for the part that
+   * comes before any R2T, and the gather buffer is waited for.
+   */
+  private writeBuffer(edtl: number, upfront: number): Buffer {
+    if (upfront === edtl) return dataBuffers.take(edtl);
+    return dataBuffers.tryTake(edtl) ?? dataBuffers.take(upfront);
+  }
+
+  /**
+   * Waits for the task's gather buffer, moves what arrived up front into it
+   * and solicits the rest. A Data-Out still arriving into the first-burst
+   * buffer is copied over when it completes (onDataOut).
+   */
+  private awaitGather(task: Task): void {
+    void Promise.resolve(dataBuffers.acquire(task.edtl)).then((gather) => {
+      if (task.aborted || task.executing || this.tasks.get(task.itt) !== task) {
+        dataBuffers.give(gather);
+        return;
+      }
+      task.firstBurst?.copy(gather, 0, 0, task.received);
+      task.buffer = gather;
+      if (task.unsolicitedEnd === 0) this.sendR2ts(task);
+    });
+  }
+
+  /** The task's data buffers go back to the pool: its logical unit is done with them, or never got them. */
+  private releaseBuffers(task: Task): void {
+    if (task.buffer) dataBuffers.give(task.buffer);
+    if (task.firstBurst) dataBuffers.give(task.firstBurst);
+    task.buffer = null;
+    task.firstBurst = null;
   }
 
   private onDataOut(pdu: Pdu): void {
     const bhs = pdu.bhs;
     const task = this.tasks.get(initiatorTaskTag(bhs));
-    if (!task || task.executing || !task.buffer) {
+    const into = task && !task.executing ? (task.buffer ?? task.firstBurst) : null;
+    if (!task || !into) {
       return; // data of an aborted or finished task may still be in flight: dropped
     }
     const ttt = bhs.readUInt32BE(20);
@@ -527,7 +581,11 @@ export class IscsiConnection {
       }
       task.unsolicitedNext += length;
       task.unsolicitedDataSN++;
-      if (finalBit(bhs) || task.unsolicitedNext === task.unsolicitedEnd) task.unsolicitedEnd = 0;
+      if (finalBit(bhs) || task.unsolicitedNext === task.unsolicitedEnd) {
+        // An F bit may end the unsolicited data early: R2Ts ask for the rest from there.
+        task.unsolicitedEnd = 0;
+        task.nextR2tOffset = task.unsolicitedNext;
+      }
     } else {
       const window = task.r2ts.get(ttt);
       if (!window) {
@@ -542,10 +600,10 @@ export class IscsiConnection {
       window.dataSN++;
       if (window.next === window.offset + window.length) task.r2ts.delete(ttt);
     }
-    if (pdu.placedIn !== task.buffer) pdu.data.copy(task.buffer, offset);
+    if (pdu.placedIn !== into) pdu.data.copy(into, offset);
     task.received += length;
     if (task.received >= task.edtl) {
-      this.run(task, task.buffer);
+      this.run(task, task.buffer!);
       return;
     }
     if (task.unsolicitedEnd === 0) this.sendR2ts(task);
@@ -562,6 +620,7 @@ export class IscsiConnection {
   }
 
   private sendR2ts(task: Task): void {
+    if (!task.buffer) return; // solicited once the gather buffer is granted (awaitGather)
     while (task.r2ts.size < this.params.maxOutstandingR2T && task.nextR2tOffset < task.edtl) {
       const length = Math.min(this.params.maxBurstLength, task.edtl - task.nextR2tOffset);
       const ttt = this.nextTtt;
@@ -610,13 +669,13 @@ export class IscsiConnection {
   }
 
   private finish(task: Task, response: ScsiResponse, unit?: LogicalUnit): void {
+    // The logical unit is done with the write data: its buffers serve the next command.
+    this.releaseBuffers(task);
     if (task.aborted || this.phase !== 'full') {
       if (response.dataIn) unit?.recycle?.(response.dataIn);
       return;
     }
     this.tasks.delete(task.itt);
-    // The logical unit is done with the write data: its gather buffer serves the next command.
-    if (task.buffer) dataOutBuffers.give(task.buffer);
     const data = response.dataIn;
     const produced = data
       ? data.length
@@ -739,6 +798,7 @@ export class IscsiConnection {
   private abort(task: Task): void {
     task.aborted = true;
     this.tasks.delete(task.itt);
+    if (!task.executing) this.releaseBuffers(task); // an executing one's logical unit still holds them: finish()
   }
 
   private onNopOut(pdu: Pdu): void {

@@ -16,6 +16,17 @@ export interface CommandResult {
   residual: number;
 }
 
+/** Session parameters the initiator offers (defaults: InitialR2T=Yes, FirstBurstLength 8192). */
+export interface LoginOffer {
+  initialR2T?: boolean;
+  firstBurstLength?: number;
+}
+
+/** How a write's first burst is sent when InitialR2T=No: this much as immediate data, the rest as unsolicited Data-Out. */
+export interface WriteShape {
+  immediateBytes?: number;
+}
+
 export class MiniInitiator {
   private buffer = Buffer.alloc(0);
   private waiters: Array<() => void> = [];
@@ -29,7 +40,7 @@ export class MiniInitiator {
     readonly isid = '400001370001',
   ) {}
 
-  async login(host: string, port: number, target: string): Promise<number> {
+  async login(host: string, port: number, target: string, offer: LoginOffer = {}): Promise<number> {
     this.socket = connect(port, host);
     await once(this.socket, 'connect');
     this.socket.on('data', (d: Buffer) => {
@@ -50,8 +61,8 @@ export class MiniInitiator {
       encodeText([
         ['MaxRecvDataSegmentLength', '65536'],
         ['ImmediateData', 'Yes'],
-        ['InitialR2T', 'Yes'],
-        ['FirstBurstLength', '8192'],
+        ['InitialR2T', offer.initialR2T === false ? 'No' : 'Yes'],
+        ['FirstBurstLength', String(offer.firstBurstLength ?? 8192)],
         ['MaxBurstLength', '65536'],
       ]),
     );
@@ -71,15 +82,23 @@ export class MiniInitiator {
     return { status: pdu.bhs.readUInt16BE(36), data: pdu.data };
   }
 
-  /** Sends a CDB; `dataOut` goes as immediate data up to FirstBurstLength, the rest on R2T. */
-  async command(lun: number, cdb: Buffer, options: { dataOut?: Buffer; readLength?: number } = {}): Promise<CommandResult> {
+  /**
+   * Sends a CDB; `dataOut` goes as immediate data up to FirstBurstLength
+   * (with InitialR2T=No, `immediateBytes` of it, the rest of the first burst
+   * as unsolicited Data-Out), the rest on R2T.
+   */
+  async command(lun: number, cdb: Buffer, options: { dataOut?: Buffer; readLength?: number } & WriteShape = {}): Promise<CommandResult> {
     const bhs = Buffer.alloc(48);
     const write = options.dataOut !== undefined;
     const length = write ? options.dataOut!.length : (options.readLength ?? 0);
-    const firstBurst = Number(this.negotiated.FirstBurstLength ?? 8192);
-    const immediate = write ? options.dataOut!.subarray(0, Math.min(firstBurst, length)) : null;
+    const firstBurst = Math.min(Number(this.negotiated.FirstBurstLength ?? 8192), length);
+    const unsolicitedAllowed = this.negotiated.InitialR2T === 'No';
+    const immediateLength = unsolicitedAllowed ? Math.min(options.immediateBytes ?? firstBurst, firstBurst) : firstBurst;
+    const immediate = write ? options.dataOut!.subarray(0, immediateLength) : null;
+    const unsolicited = write && unsolicitedAllowed ? options.dataOut!.subarray(immediateLength, firstBurst) : null;
     bhs[0] = 0x01;
-    bhs[1] = 0x80 | (write ? 0x20 : 0) | (options.readLength ? 0x40 : 0) | 0x01;
+    // F: no unsolicited Data-Out follows the command.
+    bhs[1] = (unsolicited?.length ? 0 : 0x80) | (write ? 0x20 : 0) | (options.readLength ? 0x40 : 0) | 0x01;
     bhs[9] = lun;
     const itt = this.itt++;
     bhs.writeUInt32BE(itt, 16);
@@ -87,6 +106,18 @@ export class MiniInitiator {
     bhs.writeUInt32BE(this.cmdSN++, 24);
     cdb.copy(bhs, 32);
     this.send(bhs, immediate);
+    for (let at = 0, dataSN = 0; unsolicited && at < unsolicited.length; at += 8192, dataSN++) {
+      const piece = unsolicited.subarray(at, at + 8192);
+      const out = Buffer.alloc(48);
+      out[0] = 0x05;
+      out[1] = at + piece.length === unsolicited.length ? 0x80 : 0;
+      out[9] = lun;
+      out.writeUInt32BE(itt, 16);
+      out.writeUInt32BE(0xffffffff, 20); // unsolicited: no TTT
+      out.writeUInt32BE(dataSN, 36);
+      out.writeUInt32BE(immediateLength + at, 40);
+      this.send(out, piece);
+    }
     const chunks: Buffer[] = [];
     for (;;) {
       const pdu = await this.receive();

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { connect, createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { crc32c } from '../../src/engine/crc32c.js';
+import { dataBuffers } from '../../src/engine/scsi/buffer-pool.js';
 import { PduReader, type DataTarget } from '../../src/iscsi/framing.js';
 import { setDataSegmentLength, type Pdu } from '../../src/iscsi/pdu.js';
 import { IscsiServer } from '../../src/iscsi/server.js';
@@ -144,6 +145,41 @@ describe('write data beyond any unit’s limit', () => {
     assert.equal(disk.data.indexOf(0x11), -1, 'nothing was written');
     const tur = await initiator.command(0, Buffer.alloc(16));
     assert.equal(tur.status, 0x00);
+    await initiator.logout();
+  });
+});
+
+describe('write data under the data-buffer budget', () => {
+  const IQN = 'iqn.2026-11.org.example:budget';
+  const backend = new FakeBackend();
+  const disk = new RamDisk();
+  backend.add(new FakeTarget(IQN, () => new FixedLunMap(new Map([[0, disk]]))));
+  const server = new IscsiServer(backend, { host: '127.0.0.1', port: 0 });
+  before(() => server.listen());
+  after(() => server.stop());
+
+  test('with the budget all out, a write takes its first burst, waits for its gather buffer, then completes intact', async () => {
+    const initiator = new MiniInitiator('iqn.2026-11.org.example:patient');
+    assert.equal(await initiator.login('127.0.0.1', server.address().port, IQN, { initialR2T: false, firstBurstLength: 65536 }), 0);
+    assert.equal(initiator.negotiated.InitialR2T, 'No');
+    const data = Buffer.alloc(256 * 1024);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 31 + (i >> 12)) & 0xff;
+    const cdb = Buffer.alloc(16);
+    cdb[0] = 0x8a; // WRITE(16) at LBA 0
+    cdb.writeUInt32BE(data.length / 512, 10);
+    const everything = dataBuffers.take(dataBuffers.budget); // the process's budget, all out
+    const writing = initiator.command(0, cdb, { dataOut: data, immediateBytes: 4096 });
+    let settled = false;
+    void writing.finally(() => (settled = true));
+    for (let i = 0; i < 100 && dataBuffers.waiters === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(dataBuffers.waiters, 1, 'the gather buffer waits');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(settled, false, 'no R2T before the buffer is granted');
+    dataBuffers.give(everything);
+    const result = await writing;
+    assert.equal(result.status, 0x00);
+    assert.ok(disk.data.subarray(0, data.length).equals(data));
+    assert.equal(dataBuffers.bytesOut, 0, 'every buffer back in the pool');
     await initiator.logout();
   });
 });

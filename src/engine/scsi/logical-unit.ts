@@ -8,7 +8,7 @@
  */
 import { ALUA_STATE_CODE } from '../alua/types.js';
 import type { BackingStore } from '../backing/store.js';
-import { BufferPool } from './buffer-pool.js';
+import { dataBuffers } from './buffer-pool.js';
 import { DEFAULT_FLAGS, type AluaView, type DeviceFlags, type DeviceIdentity, type TargetPortGroupView } from './identity.js';
 import { DeviceType, MAX_TRANSFER_BYTES, standardInquiry, vpdPage, type InquiryContext } from './inquiry.js';
 import { defaultModeState, modeSelect, modeSense, type ModeContext, type ModeState } from './mode-pages.js';
@@ -101,7 +101,7 @@ export abstract class VirtualLogicalUnit implements LogicalUnit {
   readonly flags: DeviceFlags;
   readonly mode: ModeState;
   protected readonly unitAttentions = new UnitAttentionQueue();
-  protected readonly pool = new BufferPool();
+  protected readonly pool = dataBuffers;
   /** Nexuses that sent PREVENT MEDIUM REMOVAL (SPC-4 §6.13: the prevention is per I_T nexus). */
   private readonly preventing = new Set<string>();
   /** The capacity initiators were last told about (resync() compares with it). */
@@ -554,11 +554,14 @@ export abstract class VirtualLogicalUnit implements LogicalUnit {
     const bytes = blocks * this.blockSize;
     if (bytes > MAX_TRANSFER_BYTES) throw new CheckCondition(invalidCdbField(lengthField, 7));
     const store = this.store!;
+    // A store that keeps no data (nullio) answers from its own shared zeros: no buffer to fill.
+    // Others wait here while the process's data buffers are all out (the budget of buffer-pool.ts).
+    const into = store.storesData ? await this.pool.acquire(bytes) : undefined;
     let data: Buffer;
     try {
-      // A store that keeps no data (nullio) answers from its own shared zeros: no buffer to fill.
-      data = await store.read(lba * store.blockSize, bytes, store.storesData ? this.pool.take(bytes) : undefined);
+      data = await store.read(lba * store.blockSize, bytes, into);
     } catch {
+      if (into) this.pool.give(into);
       throw new CheckCondition({ code: Sense.READ_ERROR, information: lba });
     }
     return { status: ScsiStatus.GOOD, sense: null, dataIn: data };
