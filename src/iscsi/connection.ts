@@ -88,7 +88,8 @@ interface Task {
   unsolicitedDataSN: number;
   nextR2tOffset: number;
   r2tSN: number;
-  r2ts: Map<number, R2tWindow>;
+  /** Outstanding R2Ts by TTT; made on the first R2T (most commands never need one). */
+  r2ts: Map<number, R2tWindow> | null;
   executing: boolean;
   aborted: boolean;
 }
@@ -475,7 +476,7 @@ export class IscsiConnection {
       unsolicitedDataSN: 0,
       nextR2tOffset: 0,
       r2tSN: 0,
-      r2ts: new Map(),
+      r2ts: null,
       executing: false,
       aborted: false,
     };
@@ -587,7 +588,7 @@ export class IscsiConnection {
         task.nextR2tOffset = task.unsolicitedNext;
       }
     } else {
-      const window = task.r2ts.get(ttt);
+      const window = task.r2ts?.get(ttt);
       if (!window) {
         this.failDataPhase(task, Sense.INVALID_TARGET_PORT_TRANSFER_TAG);
         return;
@@ -598,7 +599,7 @@ export class IscsiConnection {
       }
       window.next += length;
       window.dataSN++;
-      if (window.next === window.offset + window.length) task.r2ts.delete(ttt);
+      if (window.next === window.offset + window.length) task.r2ts!.delete(ttt);
     }
     if (pdu.placedIn !== into) pdu.data.copy(into, offset);
     task.received += length;
@@ -621,6 +622,7 @@ export class IscsiConnection {
 
   private sendR2ts(task: Task): void {
     if (!task.buffer) return; // solicited once the gather buffer is granted (awaitGather)
+    task.r2ts ??= new Map();
     while (task.r2ts.size < this.params.maxOutstandingR2T && task.nextR2tOffset < task.edtl) {
       const length = Math.min(this.params.maxBurstLength, task.edtl - task.nextR2tOffset);
       const ttt = this.nextTtt;
