@@ -52,9 +52,23 @@ const PROBE = fileURLToPath(new URL('./probe.js', import.meta.url));
 
 /** Runs file operations in a child process; one result per operation. */
 export async function probe(...ops: ProbeOp[]): Promise<ProbeResult[]> {
-  const result = await exec(process.execPath, [PROBE, JSON.stringify(ops)]);
+  return probeWith([process.execPath, PROBE], ops);
+}
+
+/** Like probe(), as uid and gid 65534 (nobody) without supplementary groups. */
+export async function probeAsNobody(...ops: ProbeOp[]): Promise<ProbeResult[]> {
+  return probeWith(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, PROBE], ops);
+}
+
+async function probeWith(command: string[], ops: ProbeOp[]): Promise<ProbeResult[]> {
+  const result = await exec(command[0]!, [...command.slice(1), JSON.stringify(ops)]);
   if (result.code !== 0) throw new Error(`probe failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as ProbeResult[];
+}
+
+/** A probe result as the value it gave or the errno name it failed with. */
+export function outcome(result: ProbeResult): unknown {
+  return 'ok' in result ? result.ok : result.error;
 }
 
 /** Lines of /proc/self/mountinfo of this (the host's) namespace mentioning `text`. */

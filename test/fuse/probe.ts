@@ -17,7 +17,12 @@ export type ProbeOp =
   | { op: 'open'; path: string; flags: string; as: string }
   | { op: 'pread'; fd: string; offset: number; size: number }
   | { op: 'writeFd'; fd: string; data: string }
-  | { op: 'close'; fd: string };
+  | { op: 'close'; fd: string }
+  | { op: 'fstat'; fd: string }
+  | { op: 'access'; path: string; mode: 'f' | 'r' | 'w' | 'x' }
+  | { op: 'mkdir'; path: string }
+  | { op: 'utimes'; path: string }
+  | { op: 'chdir'; path: string };
 
 /** `errno` is the positive errno number: Node names only the portable ones in `error`. */
 export type ProbeResult = { ok: unknown } | { error: string; errno: number };
@@ -28,6 +33,12 @@ function fdOf(name: string): number {
   const fd = descriptors.get(name);
   if (fd === undefined) throw new Error(`no descriptor ${name}`);
   return fd;
+}
+
+const ACCESS_MODES = { f: fs.constants.F_OK, r: fs.constants.R_OK, w: fs.constants.W_OK, x: fs.constants.X_OK };
+
+function statResult(st: fs.Stats): unknown {
+  return { mode: st.mode.toString(8), size: st.size, ino: st.ino, nlink: st.nlink, uid: st.uid, gid: st.gid };
 }
 
 function run(op: ProbeOp): unknown {
@@ -47,9 +58,23 @@ function run(op: ProbeOp): unknown {
       return fs.readlinkSync(op.path);
     case 'lstat':
     case 'stat': {
-      const st = op.op === 'lstat' ? fs.lstatSync(op.path) : fs.statSync(op.path);
-      return { mode: st.mode.toString(8), size: st.size, ino: st.ino, nlink: st.nlink, uid: st.uid, gid: st.gid };
+      return statResult(op.op === 'lstat' ? fs.lstatSync(op.path) : fs.statSync(op.path));
     }
+    case 'fstat':
+      return statResult(fs.fstatSync(fdOf(op.fd)));
+    case 'access':
+      fs.accessSync(op.path, ACCESS_MODES[op.mode]);
+      return true;
+    case 'mkdir':
+      fs.mkdirSync(op.path);
+      return true;
+    case 'utimes':
+      // Explicit times (only the owner may set them), unlike touch's "now".
+      fs.utimesSync(op.path, 1_000_000, 1_000_000);
+      return true;
+    case 'chdir':
+      process.chdir(op.path);
+      return process.cwd();
     case 'readdir': {
       // opendir/readSync keeps the kernel's order (readdirSync may sort).
       const dir = fs.opendirSync(op.path);

@@ -42,11 +42,15 @@ test('init_out is 24 bytes for protocol minors before 23, 64 after', () => {
   assert.equal(current.readUInt32LE(24), 1, 'time_gran');
 });
 
-test('entry_out carries the node id and zero cache timeouts', () => {
+test('entry_out carries the node id, an hour of name caching and no attribute caching', () => {
   const out = encodeEntryOut(42, { ino: 99n, size: 4096, mode: 0o100644, nlink: 1, time: 1000 });
   assert.equal(out.length, 128);
   assert.equal(out.readBigUInt64LE(0), 42n);
-  assert.deepEqual([out.readBigUInt64LE(16), out.readBigUInt64LE(24)], [0n, 0n], 'entry_valid, attr_valid');
+  assert.deepEqual(
+    [out.readBigUInt64LE(16), out.readBigUInt64LE(24), out.readUInt32LE(32), out.readUInt32LE(36)],
+    [3600n, 0n, 0, 0],
+    'entry_valid, attr_valid, entry_valid_nsec, attr_valid_nsec',
+  );
   assert.equal(out.readBigUInt64LE(40), 99n, 'attr.ino');
   assert.equal(out.readBigUInt64LE(48), 4096n, 'attr.size');
   assert.equal(out.readUInt32LE(100), 0o100644, 'attr.mode');
@@ -66,4 +70,12 @@ test('dirents are padded to 8 bytes and carry the next offset and d_type', () =>
   assert.deepEqual([...out.subarray(28, 32)], [0, 0, 0, 0], 'padding is zeroed');
   assert.deepEqual([out.readUInt32LE(48), out.readUInt32LE(52)], [7, 10]);
   assert.equal(out.toString('utf8', 56, 63), 'handler');
+});
+
+test('direntplus entries cache real nodes only: "." and ".." (node id 0) get no entry timeout', () => {
+  const out = Buffer.alloc(2 * direntSize('x', true));
+  const second = writeDirent(out, 0, { name: '.', ino: 1n, typeBits: S_IFDIR, nextOffset: 1 }, { nodeid: 0 });
+  writeDirent(out, second, { name: 'x', ino: 2n, typeBits: S_IFDIR, nextOffset: 2 }, { nodeid: 7, attr: { ino: 2n, size: 0, mode: 0o40755, nlink: 1, time: 0 } });
+  assert.deepEqual([out.readBigUInt64LE(0), out.readBigUInt64LE(16), out.readBigUInt64LE(24)], [0n, 0n, 0n]);
+  assert.deepEqual([out.readBigUInt64LE(second), out.readBigUInt64LE(second + 16), out.readBigUInt64LE(second + 24)], [7n, 3600n, 0n]);
 });

@@ -12,34 +12,38 @@ export function openFuseDevice(): Promise<number> {
 }
 
 /**
- * Outcome of one read of /dev/fuse: a request of `length` bytes, `retry` for
- * a read that brought nothing (EINTR; ENOENT: the request was interrupted
- * and withdrawn before we read it; EAGAIN), or `unmounted` (ENODEV: the
- * filesystem was unmounted or the connection aborted).
+ * Reads requests until the filesystem is unmounted or the connection ends
+ * (ENODEV), calling `onRequest` with each (its own copy), in the kernel's
+ * order. Each read(2) of /dev/fuse returns exactly one whole request, of at
+ * most `bufferSize` bytes; it runs on a libuv threadpool thread, so the event
+ * loop stays free to serve the requests our own process's file operations
+ * on the mount may cause, and the next read is issued as soon as a request
+ * is in, while it is being handled. That holds one threadpool thread; a
+ * worker thread reading instead measured a third faster per request but cost
+ * ≈ 9 MiB of RSS, too much for the daemon that also serves iSCSI
+ * (docs/performance.md). A failed read rejects.
  */
-export type DeviceRead = { kind: 'request'; length: number } | { kind: 'retry' } | { kind: 'unmounted' };
-
-/**
- * Reads one request. fs.read runs the blocking read(2) on a libuv threadpool
- * thread, so the event loop stays free to serve the requests that our own
- * process's file operations on the mount may cause. Each read(2) of
- * /dev/fuse returns exactly one whole request.
- */
-export function readRequest(fd: number, buffer: Buffer): Promise<DeviceRead> {
+export function readRequests(fd: number, bufferSize: number, onRequest: (request: Buffer) => void): Promise<void> {
+  const buffer = Buffer.alloc(bufferSize);
   return new Promise((resolve, reject) => {
-    fs.read(fd, buffer, 0, buffer.length, null, (err, length) => {
-      if (!err) resolve(length === 0 ? { kind: 'unmounted' } : { kind: 'request', length });
-      else if (err.code === 'EINTR' || err.code === 'ENOENT' || err.code === 'EAGAIN') resolve({ kind: 'retry' });
-      else if (err.code === 'ENODEV') resolve({ kind: 'unmounted' });
-      else reject(err);
-    });
+    const readNext = (): void =>
+      fs.read(fd, buffer, 0, bufferSize, null, (err, length) => {
+        // EINTR; ENOENT: the request was interrupted and withdrawn before we read it; EAGAIN.
+        if (err?.code === 'EINTR' || err?.code === 'ENOENT' || err?.code === 'EAGAIN') return readNext();
+        // ENODEV: unmounted, or the connection was aborted.
+        if (err?.code === 'ENODEV' || (!err && length === 0)) return resolve();
+        if (err) return reject(new Error(`reading ${FUSE_DEVICE}: ${err.message}`));
+        onRequest(Buffer.from(buffer.subarray(0, length)));
+        readNext();
+      });
+    readNext();
   });
 }
 
 /**
  * Writes one reply in a single write(2). Synchronous on purpose: a reply
  * never waits on the filesystem, and an asynchronous write would need a
- * threadpool thread that blocked reads may all be holding. A reply the
+ * threadpool thread that blocked reads and backing-store I/O may all be holding. A reply the
  * kernel no longer wants is dropped: ENOENT (the request was interrupted
  * meanwhile), ENODEV (the connection is gone; the next read ends the server).
  */

@@ -26,3 +26,4 @@ export const EISDIR = constants.errno.EISDIR;
 export const ENODEV = constants.errno.ENODEV;
 export const ENOSYS = constants.errno.ENOSYS;
 export const EPROTO = constants.errno.EPROTO;
+export const ESTALE = constants.errno.ESTALE;

@@ -75,14 +75,14 @@ async function checkMountPoint(dir: string): Promise<void> {
 }
 
 /**
- * Mounts `tree` at `dir` and serves it until unmounted. The kernel module
- * checks permissions (default_permissions, root bypassing them as usual);
- * the server adds kernfs's own open() checks.
+ * Mounts `tree` at `dir` and serves it until unmounted. Without
+ * `default_permissions`, so that a path walk through cached names costs no
+ * attribute request; the server makes the VFS's permission checks itself
+ * (permissions.ts), with kernfs's own open() checks.
  *
- * Each mount keeps one libuv threadpool thread waiting on /dev/fuse (4
- * threads by default: raise UV_THREADPOOL_SIZE before serving several
- * mounts from one process). File operations on the mount must come from
- * other processes, or from asynchronous calls of this one.
+ * Each mount has one worker thread waiting on /dev/fuse (device.ts). File
+ * operations on the mount must come from other processes, or from
+ * asynchronous calls of this one.
  */
 export async function mountTree(tree: SysfsTree, dir: string, options: MountOptions = {}): Promise<FuseMount> {
   await checkFuseAvailable();
@@ -91,7 +91,7 @@ export async function mountTree(tree: SysfsTree, dir: string, options: MountOpti
   const fd = await openFuseDevice().catch((err: Error) => {
     throw new FuseMountError(`cannot open ${FUSE_DEVICE}: ${err.message}`);
   });
-  const mountOptions = 'fd=3,rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions';
+  const mountOptions = 'fd=3,rootmode=40000,user_id=0,group_id=0,allow_other';
   const mounted = await runTool('mount', ['-i', '-t', 'fuse', '-o', mountOptions, MOUNT_SOURCE, target], fd).catch(
     (err: Error) => ({ code: -1, stderr: err.message }),
   );

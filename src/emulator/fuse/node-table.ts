@@ -1,11 +1,23 @@
 import type { NodeType } from '../../sysfs/tree.js';
 import { FUSE_ROOT_ID } from './protocol.js';
 
+/** A stable inode number per path (FNV-1a, 64 bit), consistent between stat and readdir. */
+export function inodeOf(path: string): bigint {
+  if (path === '') return 1n;
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(path, 'utf8')) {
+    hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash < 2n ? hash + 2n : hash;
+}
+
 /** A node the kernel holds a reference to: a tree path of a given type. */
 export interface FuseNode {
   readonly id: number;
   readonly path: string;
   readonly type: NodeType;
+  /** inodeOf(path), computed once. */
+  readonly ino: bigint;
   /** Lookups the kernel has not FORGET-ten yet (the root is never forgotten). */
   lookups: number;
 }
@@ -22,7 +34,7 @@ export class NodeTable {
   private nextId = FUSE_ROOT_ID + 1;
 
   constructor() {
-    const root: FuseNode = { id: FUSE_ROOT_ID, path: '', type: 'dir', lookups: 1 };
+    const root: FuseNode = { id: FUSE_ROOT_ID, path: '', type: 'dir', ino: inodeOf(''), lookups: 1 };
     this.byId.set(root.id, root);
     this.byPath.set(root.path, root);
   }
@@ -35,7 +47,7 @@ export class NodeTable {
   lookup(path: string, type: NodeType): FuseNode {
     let node = this.byPath.get(path);
     if (!node || node.type !== type) {
-      node = { id: this.nextId++, path, type, lookups: 0 };
+      node = { id: this.nextId++, path, type, ino: inodeOf(path), lookups: 0 };
       this.byId.set(node.id, node);
       this.byPath.set(path, node);
     }

@@ -29,11 +29,16 @@ export const Opcode = {
   WRITE: 16,
   STATFS: 17,
   RELEASE: 18,
+  SETXATTR: 21,
+  GETXATTR: 22,
+  LISTXATTR: 23,
+  REMOVEXATTR: 24,
   FLUSH: 25,
   INIT: 26,
   OPENDIR: 27,
   READDIR: 28,
   RELEASEDIR: 29,
+  ACCESS: 34,
   CREATE: 35,
   INTERRUPT: 36,
   DESTROY: 38,
@@ -57,7 +62,21 @@ export const SetattrValid = {
   UID: 1 << 1,
   GID: 1 << 2,
   SIZE: 1 << 3,
+  ATIME: 1 << 4,
+  MTIME: 1 << 5,
+  /** The change comes through an open file (ftruncate, O_TRUNC), not a path. */
+  FH: 1 << 6,
+  ATIME_NOW: 1 << 7,
+  MTIME_NOW: 1 << 8,
 } as const;
+
+/**
+ * How long the kernel may trust a name → node answer (LOOKUP, READDIRPLUS)
+ * without asking again. Attributes are never cached (attr_valid 0), so every
+ * stat, open, readlink and access of a cached name still reaches the server,
+ * which re-checks the node's path in the tree (docs/fuse.md, "Caching").
+ */
+export const ENTRY_VALID_SECONDS = 3600;
 
 export const IN_HEADER_SIZE = 40;
 export const OUT_HEADER_SIZE = 16;
@@ -170,7 +189,7 @@ function writeAttr(out: Buffer, at: number, attr: Attr): void {
   out.writeUInt32LE(4096, at + 80); // blksize
 }
 
-/** fuse_attr_out with a cache timeout of 0: the kernel asks again every time. */
+/** fuse_attr_out with a cache timeout of 0: the kernel asks again every time (ESTALE needs that). */
 export function encodeAttrOut(attr: Attr): Buffer {
   const out = Buffer.alloc(16 + ATTR_SIZE);
   writeAttr(out, 16, attr);
@@ -179,11 +198,12 @@ export function encodeAttrOut(attr: Attr): Buffer {
 
 function writeEntryOut(out: Buffer, at: number, nodeid: number, attr: Attr | undefined): void {
   out.writeBigUInt64LE(BigInt(nodeid), at);
-  // generation, entry_valid, attr_valid and their nsec parts: 0 (no caching)
+  // generation 0; attr_valid and the nsec parts 0 (attributes are not cached)
+  if (nodeid !== 0) out.writeBigUInt64LE(BigInt(ENTRY_VALID_SECONDS), at + 16);
   if (attr) writeAttr(out, at + 40, attr);
 }
 
-/** fuse_entry_out for LOOKUP, with name and attribute timeouts of 0. */
+/** fuse_entry_out for LOOKUP: the name is cached for ENTRY_VALID_SECONDS, the attributes not at all. */
 export function encodeEntryOut(nodeid: number, attr: Attr): Buffer {
   const out = Buffer.alloc(ENTRY_OUT_SIZE);
   writeEntryOut(out, 0, nodeid, attr);
@@ -242,6 +262,21 @@ export function decodeFh(body: Buffer): number {
 export interface SetattrIn {
   valid: number;
   size: number;
+}
+
+/** fuse_access_in.mask: R_OK 4, W_OK 2, X_OK 1 (0: existence only). */
+export function decodeAccessMask(body: Buffer): number {
+  return body.readUInt32LE(0);
+}
+
+/** fuse_link_in.oldnodeid: the node LINK would give another name. */
+export function decodeLinkSource(body: Buffer): number {
+  return Number(body.readBigUInt64LE(0));
+}
+
+/** The old name of RENAME (after fuse_rename_in, 8 bytes) or RENAME2 (fuse_rename2_in, 16 bytes). */
+export function decodeRenameSource(body: Buffer, rename2: boolean): string {
+  return decodeName(body.subarray(rename2 ? 16 : 8));
 }
 export function decodeSetattr(body: Buffer): SetattrIn {
   return { valid: body.readUInt32LE(0), size: Number(body.readBigUInt64LE(16)) };

@@ -1,8 +1,9 @@
 import { SysfsError, joinPath, type NodeStat, type NodeType, type SysfsTree } from '../../sysfs/tree.js';
-import { readRequest, writeReply } from './device.js';
+import { readRequests, writeReply } from './device.js';
 import * as E from './errno.js';
 import { errnoNumber } from './errno.js';
-import { NodeTable, type FuseNode } from './node-table.js';
+import { NodeTable, inodeOf, type FuseNode } from './node-table.js';
+import { MAY_EXEC, MAY_READ, MAY_WRITE, mayOpenFile, permits, setattrRefusal } from './permissions.js';
 import {
   FOPEN_DIRECT_IO,
   FUSE_KERNEL_VERSION,
@@ -16,14 +17,17 @@ import {
   S_IFREG,
   SetattrValid,
   WRITE_IN_SIZE,
+  decodeAccessMask,
   decodeBatchForget,
   decodeFh,
   decodeFileIo,
   decodeForget,
   decodeHeader,
   decodeInit,
+  decodeLinkSource,
   decodeName,
   decodeOpen,
+  decodeRenameSource,
   decodeSetattr,
   direntSize,
   encodeAttrOut,
@@ -72,16 +76,6 @@ function typeBits(type: NodeType): number {
   return type === 'dir' ? S_IFDIR : type === 'link' ? S_IFLNK : S_IFREG;
 }
 
-/** A stable inode number per path (FNV-1a, 64 bit), consistent between stat and readdir. */
-function inodeOf(path: string): bigint {
-  if (path === '') return 1n;
-  let hash = 0xcbf29ce484222325n;
-  for (const byte of Buffer.from(path, 'utf8')) {
-    hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
-  }
-  return hash < 2n ? hash + 2n : hash;
-}
-
 function parentOf(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash < 0 ? '' : path.slice(0, slash);
@@ -109,16 +103,27 @@ export class FuseServer {
     this.log = options.log ?? ((message) => process.stderr.write(`scst-emulator fuse: ${message}\n`));
   }
 
-  /** Serves requests until the filesystem is unmounted or the connection ends. */
+  /**
+   * Serves requests until the filesystem is unmounted or the connection
+   * ends. Requests arrive while earlier ones are handled; they are handled
+   * one after the other, in the kernel's order.
+   */
   async serve(): Promise<void> {
-    const buffer = Buffer.alloc(this.maxWrite + 4096);
-    while (!this.destroyed) {
-      const read = await readRequest(this.fd, buffer);
-      if (read.kind === 'unmounted') return;
-      if (read.kind === 'retry') continue;
-      const reply = await this.handle(buffer.subarray(0, read.length));
-      if (reply) writeReply(this.fd, reply);
-    }
+    let queue = Promise.resolve();
+    let failure: unknown;
+    await readRequests(this.fd, this.maxWrite + 4096, (request) => {
+      queue = queue
+        .then(async () => {
+          if (this.destroyed) return;
+          const reply = await this.handle(request);
+          if (reply) writeReply(this.fd, reply);
+        })
+        .catch((err: unknown) => {
+          failure ??= err;
+        });
+    });
+    await queue;
+    if (failure) throw failure;
   }
 
   /** One request in, at most one reply out (FORGETs get none). */
@@ -154,7 +159,7 @@ export class FuseServer {
         this.destroyed = true;
         return Buffer.alloc(0);
       case Opcode.LOOKUP:
-        return this.lookup(header.nodeid, decodeName(body));
+        return this.lookup(header, decodeName(body));
       case Opcode.FORGET:
         this.nodes.forget(header.nodeid, decodeForget(body));
         return null;
@@ -164,13 +169,15 @@ export class FuseServer {
       case Opcode.GETATTR:
         return this.getattr(header.nodeid);
       case Opcode.SETATTR:
-        return this.setattr(header.nodeid, body);
+        return this.setattr(header, body);
       case Opcode.READLINK:
         return Buffer.from(await this.tree.readlink((await this.resolve(header.nodeid)).node.path), 'utf8');
+      case Opcode.ACCESS:
+        return this.access(header, decodeAccessMask(body));
       case Opcode.OPEN:
-        return this.open(header.nodeid, decodeOpen(body).flags);
+        return this.open(header, decodeOpen(body).flags);
       case Opcode.OPENDIR:
-        return this.opendir(header.nodeid);
+        return this.opendir(header);
       case Opcode.READ:
         return this.read(body);
       case Opcode.WRITE:
@@ -183,26 +190,28 @@ export class FuseServer {
       case Opcode.RELEASEDIR:
         this.handles.delete(decodeFh(body));
         return Buffer.alloc(0);
-      case Opcode.FLUSH:
-        return Buffer.alloc(0);
       case Opcode.STATFS:
         return encodeStatfsOut();
       case Opcode.CREATE:
         // open(O_CREAT) of a missing name: kernfs has no create(), so the VFS says EACCES.
-        throw new FuseErrno(E.EACCES);
+        return this.refuseNamespaceChange(header, E.EACCES);
       case Opcode.MKNOD:
       case Opcode.MKDIR:
       case Opcode.SYMLINK:
-      case Opcode.LINK:
+        // sysfs entries come and go only through the kernel (here: mgmt writes).
+        return this.refuseNamespaceChange(header, E.EPERM);
       case Opcode.UNLINK:
       case Opcode.RMDIR:
+        return this.refuseNamespaceChange(header, E.EPERM, decodeName(body));
       case Opcode.RENAME:
       case Opcode.RENAME2:
-        // sysfs entries come and go only through the kernel (here: mgmt writes).
-        throw new FuseErrno(E.EPERM);
+        return this.refuseNamespaceChange(header, E.EPERM, decodeRenameSource(body, header.opcode === Opcode.RENAME2));
+      case Opcode.LINK:
+        await this.resolve(decodeLinkSource(body));
+        return this.refuseNamespaceChange(header, E.EPERM);
       default:
-        // Everything else (xattrs, fsync, locks, INTERRUPT, creation…): the
-        // kernel then stops asking or reports EOPNOTSUPP/success as appropriate.
+        // FLUSH, xattrs, fsync, locks, INTERRUPT, STATX…: the kernel then stops
+        // asking (close(2) costs no FLUSH) or reports EOPNOTSUPP/success as appropriate.
         throw new FuseErrno(E.ENOSYS);
     }
   }
@@ -226,23 +235,53 @@ export class FuseServer {
     });
   }
 
-  /** The node of a request, re-checked against the tree (it may have vanished since its lookup). */
+  /**
+   * The node of a request, re-checked against the tree, since the kernel
+   * may have cached its name long ago (docs/fuse.md, "Caching"). A node
+   * whose path is gone is answered ENOENT, which is what a walk without
+   * cached names gives. A path that now holds a node of another type is
+   * answered ESTALE: the VFS then walks the path again with LOOKUP_REVAL,
+   * whose fresh LOOKUPs replace the cached name with the new node.
+   */
   private async resolve(nodeid: number): Promise<{ node: FuseNode; stat: NodeStat }> {
     const node = this.nodes.get(nodeid);
     if (!node) throw new FuseErrno(E.ENOENT);
-    const stat = await this.tree.lstat(node.path);
-    if (stat.type !== node.type) throw new FuseErrno(E.ENOENT);
+    const stat = await this.tree.lstat(node.path).catch((err: unknown) => {
+      if (err instanceof SysfsError && err.code === 'ENOTDIR') throw new FuseErrno(E.ENOENT);
+      throw err;
+    });
+    if (stat.type !== node.type) throw new FuseErrno(E.ESTALE);
     return { node, stat };
   }
 
   private async getattr(nodeid: number): Promise<Buffer> {
     const { node, stat } = await this.resolve(nodeid);
-    return encodeAttrOut(this.attrOf(node.path, stat));
+    return encodeAttrOut(this.attrOf(node, stat));
   }
 
-  private attrOf(path: string, stat: NodeStat): Attr {
+  /** access(2) and chdir(2): the VFS's answer for root:root nodes (permissions.ts). */
+  private async access(header: RequestHeader, mask: number): Promise<Buffer> {
+    const { stat } = await this.resolve(header.nodeid);
+    if (!permits(stat, header, mask)) throw new FuseErrno(E.EACCES);
+    return Buffer.alloc(0);
+  }
+
+  /**
+   * Creating, removing, renaming or linking a name. For removal and rename
+   * the VFS found the `existing` name in its cache, which may be stale
+   * (ENOENT, as without a cache); anyone but root lacks write permission on
+   * sysfs directories (EACCES); sysfs itself refuses with `refusal`.
+   */
+  private async refuseNamespaceChange(header: RequestHeader, refusal: number, existing?: string): Promise<never> {
+    const parent = await this.resolve(header.nodeid);
+    if (existing !== undefined) await this.tree.lstat(joinPath(parent.node.path, existing));
+    if (!permits(parent.stat, header, MAY_WRITE | MAY_EXEC)) throw new FuseErrno(E.EACCES);
+    throw new FuseErrno(refusal);
+  }
+
+  private attrOf(node: FuseNode, stat: NodeStat): Attr {
     return {
-      ino: inodeOf(path),
+      ino: node.ino,
       size: stat.size,
       mode: typeBits(stat.type) | (stat.mode & 0o7777),
       // 1 for directories too: tells find/fts not to trust link counts.
@@ -251,26 +290,35 @@ export class FuseServer {
     };
   }
 
-  private async lookup(parentId: number, name: string): Promise<Buffer> {
-    const parent = await this.resolve(parentId);
+  private async lookup(header: RequestHeader, name: string): Promise<Buffer> {
+    const parent = await this.resolve(header.nodeid);
     if (parent.stat.type !== 'dir') throw new FuseErrno(E.ENOENT);
+    if (!permits(parent.stat, header, MAY_EXEC)) throw new FuseErrno(E.EACCES);
     const path = joinPath(parent.node.path, name);
     const stat = await this.tree.lstat(path);
     const node = this.nodes.lookup(path, stat.type);
-    return encodeEntryOut(node.id, this.attrOf(path, stat));
+    return encodeEntryOut(node.id, this.attrOf(node, stat));
   }
 
   /**
    * Truncation (`echo x > attr` opens with O_TRUNC) is a successful no-op on
    * attributes, as on sysfs; times are accepted and ignored; ownership and
-   * modes of the emulated tree cannot be changed.
+   * modes of the emulated tree cannot be changed. Callers other than root
+   * meet the VFS's checks first (permissions.ts).
    */
-  private async setattr(nodeid: number, body: Buffer): Promise<Buffer> {
-    const { node, stat } = await this.resolve(nodeid);
-    const change = decodeSetattr(body);
-    if (change.valid & (SetattrValid.MODE | SetattrValid.UID | SetattrValid.GID)) throw new FuseErrno(E.EPERM);
-    if (change.valid & SetattrValid.SIZE && stat.type === 'dir') throw new FuseErrno(E.EISDIR);
-    return encodeAttrOut(this.attrOf(node.path, stat));
+  private async setattr(header: RequestHeader, body: Buffer): Promise<Buffer> {
+    const { valid } = decodeSetattr(body);
+    const { node, stat } = await this.resolve(header.nodeid);
+    if (valid & (SetattrValid.MODE | SetattrValid.UID | SetattrValid.GID)) throw new FuseErrno(E.EPERM);
+    const setsTime = (time: number, now: number) => (valid & time) !== 0 && (valid & now) === 0;
+    const refusal = setattrRefusal(stat, header, {
+      explicitTimes: setsTime(SetattrValid.ATIME, SetattrValid.ATIME_NOW) || setsTime(SetattrValid.MTIME, SetattrValid.MTIME_NOW),
+      timesNow: (valid & (SetattrValid.ATIME_NOW | SetattrValid.MTIME_NOW)) !== 0,
+      truncateByPath: (valid & SetattrValid.SIZE) !== 0 && !(valid & SetattrValid.FH),
+    });
+    if (refusal) throw new FuseErrno(refusal === 'EPERM' ? E.EPERM : E.EACCES);
+    if (valid & SetattrValid.SIZE && stat.type === 'dir') throw new FuseErrno(E.EISDIR);
+    return encodeAttrOut(this.attrOf(node, stat));
   }
 
   /**
@@ -278,19 +326,18 @@ export class FuseServer {
    * without read bits and a write open of one without write bits
    * (sysfs.md §1.2); direct I/O makes every read(2) reach us.
    */
-  private async open(nodeid: number, flags: number): Promise<Buffer> {
-    const { node, stat } = await this.resolve(nodeid);
+  private async open(header: RequestHeader, flags: number): Promise<Buffer> {
+    const { node, stat } = await this.resolve(header.nodeid);
     const access = flags & O_ACCMODE;
     const wantsWrite = access === O_WRONLY || access === O_RDWR;
     const wantsRead = access !== O_WRONLY;
-    if ((wantsRead && !(stat.mode & 0o444)) || (wantsWrite && !(stat.mode & 0o222))) {
-      throw new FuseErrno(E.EACCES);
-    }
+    if (!mayOpenFile(stat, header, wantsRead, wantsWrite)) throw new FuseErrno(E.EACCES);
     return encodeOpenOut(this.addHandle({ kind: 'file', node }), FOPEN_DIRECT_IO);
   }
 
-  private async opendir(nodeid: number): Promise<Buffer> {
-    const { node } = await this.resolve(nodeid);
+  private async opendir(header: RequestHeader): Promise<Buffer> {
+    const { node, stat } = await this.resolve(header.nodeid);
+    if (!permits(stat, header, MAY_READ)) throw new FuseErrno(E.EACCES);
     return encodeOpenOut(this.addHandle({ kind: 'dir', node }), 0);
   }
 
@@ -303,7 +350,7 @@ export class FuseServer {
     if (stat?.type !== node.type) throw new FuseErrno(E.ENODEV);
   }
 
-    private addHandle(handle: Handle): number {
+  private addHandle(handle: Handle): number {
     const fh = this.nextHandle++;
     this.handles.set(fh, handle);
     return fh;
@@ -367,21 +414,21 @@ export class FuseServer {
     for (let index = io.offset; index < all.length; index++) {
       const entry = all[index]!;
       if (used + direntSize(entry.name, plus) > io.size) break;
+      // Each READDIRPLUS entry counts as one lookup of that node.
+      const node = plus && entry.stat ? this.nodes.lookup(entry.path, entry.stat.type) : undefined;
       const dirent = {
         name: entry.name,
-        ino: inodeOf(entry.path),
+        ino: node?.ino ?? inodeOf(entry.path),
         typeBits: entry.stat ? typeBits(entry.stat.type) : S_IFDIR,
         nextOffset: index + 1,
       };
       if (!plus) {
         used = writeDirent(out, used, dirent);
-      } else if (!entry.stat) {
+      } else if (!node) {
         // nodeid 0: the kernel instantiates nothing for '.' and '..'.
         used = writeDirent(out, used, dirent, { nodeid: 0 });
       } else {
-        // Each READDIRPLUS entry counts as one lookup of that node.
-        const node = this.nodes.lookup(entry.path, entry.stat.type);
-        used = writeDirent(out, used, dirent, { nodeid: node.id, attr: this.attrOf(entry.path, entry.stat) });
+        used = writeDirent(out, used, dirent, { nodeid: node.id, attr: this.attrOf(node, entry.stat!) });
       }
     }
     return out.subarray(0, used);
