@@ -76,8 +76,10 @@ export class RealDirectoryTree implements SysfsTree {
         for (;;) {
           const buffer = Buffer.alloc(8192);
           const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-          if (bytesRead === 0) break;
           chunks.push(buffer.subarray(0, bytesRead));
+          // A sysfs attribute (at most a page) comes whole in the first read, and a regular file
+          // reads short only at its end: no second read(2) to see the 0 (one request less on FUSE).
+          if (bytesRead < buffer.length) break;
         }
         return Buffer.concat(chunks).toString('utf8');
       } finally {
