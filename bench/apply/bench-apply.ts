@@ -168,7 +168,6 @@ export async function benchApply(options: ApplyBenchOptions): Promise<{ series: 
     : [{ devices: 100, luns: 100 }, { devices: 1000, luns: 1000 }, { devices: 10000, luns: 10000 }];
   // Keeps the whole `npm run bench` within about five minutes.
   const budgetMs = options.quick ? 15_000 : 30_000;
-  const fuseMaxDevices = 100;
   const root = await mkdtemp(join(tmpdir(), 'scstadmin-bench-apply-'));
   // On Ctrl-C the serve child has been stopped (it unmounts) before this runs.
   const forget = onInterrupt(() => rm(root, { recursive: true, force: true }));
@@ -187,7 +186,6 @@ export async function benchApply(options: ApplyBenchOptions): Promise<{ series: 
       for (const [kind, variant] of SERIES_ORDER) {
         const key = `${kind}/${variant}`;
         const names = kind === 'apply' ? [APPLY_STEP] : [...INCREMENTAL_STEPS];
-        if (variant === 'fuse' && size.devices > fuseMaxDevices) continue;
         const seedMissing = kind === 'incremental' && !existsSync(files.seeded);
         if (exhausted.has(key) || seedMissing) {
           const reason = seedMissing ? 'not run: no library-applied state to start from' : 'not run: a smaller size was over budget';

@@ -6,14 +6,17 @@
  * iscsi-perf, writes by bench/iscsi/write-initiator.ts. For each run the
  * target process's CPU time (utime+stime) and VmHWM are read from /proc.
  */
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { main as scstadmin } from '../../src/cli/main.js';
 import { onInterrupt, startChild, stopChild, type Started } from '../child.js';
 import { resetPeakRss, sampleProcess } from '../proc-stats.js';
 import { fixed, megabytes, ratio, table, thousands } from '../report.js';
+import { benchConfig } from './bench-config.js';
 import { runIscsiPerf } from './iscsi-perf.js';
 import { Tgt } from './tgt.js';
 import { runWriteWorkload } from './write-initiator.js';
@@ -137,6 +140,20 @@ async function measure(
   };
 }
 
+/**
+ * Configures the emulated machine our target serves as a user would, with
+ * `scstadmin-ts --emulate STATE -config FILE -noprompt` (here in this
+ * process: the target's own memory is what is measured).
+ */
+async function configureMachine(state: string, conf: string, text: string): Promise<void> {
+  await writeFile(conf, text);
+  const output = new PassThrough();
+  let printed = '';
+  output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  const code = await scstadmin(['--emulate', state, '-config', conf, '-noprompt'], { stdout: output, stderr: output });
+  if (code !== 0) throw new Error(`scstadmin-ts -config ${conf} exited with ${code}:\n${printed}`);
+}
+
 /** The node flags of bin/scst-emulator's interpreter line: our target runs as the daemon does. */
 const DAEMON_NODE_FLAGS = ['--optimize-for-size'];
 
@@ -152,13 +169,17 @@ export async function benchIscsi(options: IscsiBenchOptions): Promise<{ measurem
     options.log(`preparing ${megabytes(fileSize)} backing file ${file}`);
     await prepareFile(file, fileSize);
     const ourScript = fileURLToPath(new URL('./our-target.js', import.meta.url));
+    const prefix = 'iqn.2026-11.bench.ours';
+    const state = join(dir, 'machine.json');
+    if (options.via === 'engine') await configureMachine(state, join(dir, 'bench.conf'), benchConfig({ prefix, nullSize: NULL_SIZE, file }));
     // A fresh process of ours per workload: VmHWM cannot be reset below the
     // current RSS, so a long-lived process would carry one workload's heap
     // into the next one's peak.
     const startOurs = async (): Promise<{ started: Started; port: number }> => {
       const started = await startChild(
         process.execPath,
-        [...DAEMON_NODE_FLAGS, ...options.nodeFlags, ourScript, '--via', options.via, '--port', '0', '--null-size', String(NULL_SIZE), '--file', file, '--prefix', 'iqn.2026-11.bench.ours'],
+        [...DAEMON_NODE_FLAGS, ...options.nodeFlags, ourScript, '--via', options.via, '--port', '0', '--prefix', prefix,
+          ...(options.via === 'engine' ? ['--state', state] : ['--null-size', String(NULL_SIZE), '--file', file])],
         (output) => /READY \d+/.test(output),
       );
       return { started, port: Number(/READY (\d+)/.exec(started.output())![1]) };
@@ -175,7 +196,7 @@ export async function benchIscsi(options: IscsiBenchOptions): Promise<{ measurem
         const current = await startOurs();
         ours = current.started;
         const targets: TargetUnderTest[] = [
-          { label: 'ours', port: current.port, prefix: 'iqn.2026-11.bench.ours', pid: () => current.started.pid },
+          { label: 'ours', port: current.port, prefix, pid: () => current.started.pid },
           { label: 'tgt', port: tgtPort, prefix: 'iqn.2026-11.bench.tgt', pid: () => tgtStarted.pid },
         ];
         // Alternate which target goes first so slow drifts of machine load cancel out.
