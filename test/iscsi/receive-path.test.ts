@@ -124,18 +124,23 @@ describe('receiveInto', () => {
   });
 });
 
-describe('write data beyond any unit’s limit', () => {
-  const IQN = 'iqn.2026-11.org.example:receive';
+describe('write data and the limits on its buffers', () => {
   const backend = new FakeBackend();
-  const disk = new RamDisk();
-  backend.add(new FakeTarget(IQN, () => new FixedLunMap(new Map([[0, disk]]))));
+  /** One target per test, each with its own RAM disk at LUN 0. */
+  const targets = ['big', 'budget'].map((name) => {
+    const iqn = `iqn.2026-11.org.example:${name}`;
+    const disk = new RamDisk();
+    backend.add(new FakeTarget(iqn, () => new FixedLunMap(new Map([[0, disk]]))));
+    return { iqn, disk };
+  });
   const server = new IscsiServer(backend, { host: '127.0.0.1', port: 0 });
   before(() => server.listen());
   after(() => server.stop());
 
   test('a WRITE expecting more than 8 MiB is refused with INVALID FIELD IN CDB, and the session goes on', async () => {
+    const { iqn, disk } = targets[0]!;
     const initiator = new MiniInitiator('iqn.2026-11.org.example:big');
-    assert.equal(await initiator.login('127.0.0.1', server.address().port, IQN), 0);
+    assert.equal(await initiator.login('127.0.0.1', server.address().port, iqn), 0);
     const cdb = Buffer.alloc(16);
     cdb[0] = 0x8a; // WRITE(16)
     cdb.writeUInt32BE(16384 + 1, 10);
@@ -147,20 +152,11 @@ describe('write data beyond any unit’s limit', () => {
     assert.equal(tur.status, 0x00);
     await initiator.logout();
   });
-});
-
-describe('write data under the data-buffer budget', () => {
-  const IQN = 'iqn.2026-11.org.example:budget';
-  const backend = new FakeBackend();
-  const disk = new RamDisk();
-  backend.add(new FakeTarget(IQN, () => new FixedLunMap(new Map([[0, disk]]))));
-  const server = new IscsiServer(backend, { host: '127.0.0.1', port: 0 });
-  before(() => server.listen());
-  after(() => server.stop());
 
   test('with the budget all out, a write takes its first burst, waits for its gather buffer, then completes intact', async () => {
+    const { iqn, disk } = targets[1]!;
     const initiator = new MiniInitiator('iqn.2026-11.org.example:patient');
-    assert.equal(await initiator.login('127.0.0.1', server.address().port, IQN, { initialR2T: false, firstBurstLength: 65536 }), 0);
+    assert.equal(await initiator.login('127.0.0.1', server.address().port, iqn, { initialR2T: false, firstBurstLength: 65536 }), 0);
     assert.equal(initiator.negotiated.InitialR2T, 'No');
     const data = Buffer.alloc(256 * 1024);
     for (let i = 0; i < data.length; i++) data[i] = (i * 31 + (i >> 12)) & 0xff;
