@@ -28,8 +28,9 @@ export function startChild(
   args: string[],
   ready: (output: string) => boolean,
   timeoutMs = 10_000,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<Started> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   track(child);
   let output = '';
   const collect = (chunk: Buffer): void => {

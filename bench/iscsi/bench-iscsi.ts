@@ -154,8 +154,9 @@ async function configureMachine(state: string, conf: string, text: string): Prom
   if (code !== 0) throw new Error(`scstadmin-ts -config ${conf} exited with ${code}:\n${printed}`);
 }
 
-/** The node flags of bin/scst-emulator's interpreter line: our target runs as the daemon does. */
-const DAEMON_NODE_FLAGS = ['--optimize-for-size'];
+/** The node flags and environment of bin/scst-emulator's interpreter line: our target runs as the daemon does. */
+const DAEMON_NODE_FLAGS = ['--optimize-for-size', '--expose-gc'];
+const DAEMON_ENV = { MALLOC_MMAP_THRESHOLD_: '65536' };
 
 export async function benchIscsi(options: IscsiBenchOptions): Promise<{ measurements: Measurement[]; report: string }> {
   const seconds = options.quick ? 2 : 3;
@@ -181,6 +182,8 @@ export async function benchIscsi(options: IscsiBenchOptions): Promise<{ measurem
         [...DAEMON_NODE_FLAGS, ...options.nodeFlags, ourScript, '--via', options.via, '--port', '0', '--prefix', prefix,
           ...(options.via === 'engine' ? ['--state', state] : ['--null-size', String(NULL_SIZE), '--file', file])],
         (output) => /READY \d+/.test(output),
+        10_000,
+        { ...process.env, ...DAEMON_ENV },
       );
       return { started, port: Number(/READY (\d+)/.exec(started.output())![1]) };
     };

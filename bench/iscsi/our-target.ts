@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { nullBacking, openFileBacking, type BackingStore } from '../../src/engine/backing/index.js';
 import { DiskLogicalUnit, type DeviceIdentity, type LogicalUnit } from '../../src/engine/scsi/index.js';
 import { loadMachine } from '../../src/emulator/index.js';
+import { startHeapGovernor } from '../../src/emulator/heap-governor.js';
 import { IscsiServer, startIscsiPortal } from '../../src/iscsi/index.js';
 import { BenchBackend, BenchTarget, SingleLunMap } from './bench-backend.js';
 import type { BenchLayout } from './bench-config.js';
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
   if (values.via !== 'engine' && values.via !== 'direct') throw new Error(`--via takes "engine" or "direct", not "${values.via}"`);
   const options: Options = { port: Number(values.port), prefix: values.prefix!, nullSize: Number(values['null-size']), file: values.file, state: values.state };
   const running = values.via === 'engine' ? await viaEngine(options) : await direct(options);
+  startHeapGovernor(); // as the daemon does (gc is exposed by the benchmark's node flags)
   const stop = async (): Promise<void> => {
     await running.stop();
     process.exit(0);

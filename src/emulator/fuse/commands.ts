@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PORTAL, startIscsiPortal } from '../../iscsi/portal.js';
 import type { SysfsTree } from '../../sysfs/tree.js';
 import { StateFileError, loadMachine } from '../index.js';
+import { startHeapGovernor } from '../heap-governor.js';
 import { FuseMountError, checkFuseAvailable, mountTree, type FuseMount } from './mount.js';
 import { SCST_DIR, overlaySysKernel } from './sys-kernel.js';
 import { signalNumber } from './tools.js';
@@ -128,7 +129,16 @@ async function startMachine(options: CommonOptions): Promise<Machine> {
   const machine = await loadMachine(options.state);
   // Only a portal asked for with --iscsi-portal must be free; the default one is best effort.
   const portal = await startIscsiPortal(machine.engine, options.portal ?? DEFAULT_PORTAL, { required: options.portal !== undefined });
-  return { tree: machine.tree, save: () => machine.save(), stopPortal: () => portal.close() };
+  // With bin/scst-emulator's --expose-gc: the old generation is kept near what is live (heap-governor.ts).
+  const heap = startHeapGovernor();
+  return {
+    tree: machine.tree,
+    save: () => machine.save(),
+    stopPortal: async () => {
+      heap?.stop();
+      await portal.close();
+    },
+  };
 }
 
 /** Resolves with the first of the signals that arrives, and stops listening. */

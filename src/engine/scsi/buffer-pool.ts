@@ -16,8 +16,12 @@
  * garbage collector frees it.
  */
 
-/** Bytes of data buffers out at once before commands wait: four 1 MiB transfers in flight. */
-export const DEFAULT_DATA_BUDGET = 4 * 1024 * 1024;
+/**
+ * Bytes of data buffers out at once before commands wait: three 1 MiB
+ * transfers in flight, which keep a 2-core machine's copying busy (4 MiB
+ * was no faster, 2 MiB 20–40 % slower on 1 MiB writes; docs/performance.md §2).
+ */
+export const DEFAULT_DATA_BUDGET = 3 * 1024 * 1024;
 /** Larger buffers are never kept for reuse. */
 const MAX_POOLED_SIZE = 8 * 1024 * 1024;
 
