@@ -23,6 +23,13 @@ export interface Started {
 }
 
 /** Spawns `command` and resolves once `ready(output)` holds; rejects if it exits first or after `timeoutMs`. */
+/**
+ * The node flags and environment of bin/scst-emulator's interpreter line: a
+ * benchmark's daemon or target runs as the daemon does (docs/performance.md §2).
+ */
+export const DAEMON_NODE_FLAGS = ['--optimize-for-size', '--expose-gc'];
+export const DAEMON_ENV: NodeJS.ProcessEnv = { ...process.env, MALLOC_MMAP_THRESHOLD_: '65536' };
+
 export function startChild(
   command: string,
   args: string[],

@@ -13,7 +13,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { onInterrupt, run, startChild, stopChild, track, type Started } from '../child.js';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS, onInterrupt, run, startChild, stopChild, track, type Started } from '../child.js';
 import { fixed, megabytes, seconds, table, thousands } from '../report.js';
 import type { StepResult, WorkerRequest, WorkerStep } from './apply-worker.js';
 import { createBackingFiles, generateConfig, shapeFor, targetCount } from './generate-config.js';
@@ -146,7 +146,13 @@ async function runSeries(
     if (variant === 'fuse') {
       await mkdir(mount, { recursive: true });
       if (kind === 'apply') await run(process.execPath, [EMULATOR, 'init', '--state', state]);
-      serve = await startChild(process.execPath, [EMULATOR, 'serve', '--state', state, '--mount', mount], (out) => out.includes('serving'));
+      serve = await startChild(
+        process.execPath,
+        [...DAEMON_NODE_FLAGS, EMULATOR, 'serve', '--state', state, '--mount', mount],
+        (out) => out.includes('serving'),
+        10_000,
+        DAEMON_ENV,
+      );
       await waitForMount(mount, serve);
       request = { tree: { kind: 'directory', root: mount }, steps };
     } else {

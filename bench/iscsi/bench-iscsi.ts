@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main as scstadmin } from '../../src/cli/main.js';
-import { onInterrupt, startChild, stopChild, type Started } from '../child.js';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS, onInterrupt, startChild, stopChild, type Started } from '../child.js';
 import { resetPeakRss, sampleProcess } from '../proc-stats.js';
 import { fixed, megabytes, ratio, table, thousands } from '../report.js';
 import { benchConfig } from './bench-config.js';
@@ -154,9 +154,6 @@ async function configureMachine(state: string, conf: string, text: string): Prom
   if (code !== 0) throw new Error(`scstadmin-ts -config ${conf} exited with ${code}:\n${printed}`);
 }
 
-/** The node flags and environment of bin/scst-emulator's interpreter line: our target runs as the daemon does. */
-const DAEMON_NODE_FLAGS = ['--optimize-for-size', '--expose-gc'];
-const DAEMON_ENV = { MALLOC_MMAP_THRESHOLD_: '65536' };
 
 export async function benchIscsi(options: IscsiBenchOptions): Promise<{ measurements: Measurement[]; report: string }> {
   const seconds = options.quick ? 2 : 3;
@@ -183,7 +180,7 @@ export async function benchIscsi(options: IscsiBenchOptions): Promise<{ measurem
           ...(options.via === 'engine' ? ['--state', state] : ['--null-size', String(NULL_SIZE), '--file', file])],
         (output) => /READY \d+/.test(output),
         10_000,
-        { ...process.env, ...DAEMON_ENV },
+        DAEMON_ENV,
       );
       return { started, port: Number(/READY (\d+)/.exec(started.output())![1]) };
     };
