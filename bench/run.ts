@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the apply-at-scale and iSCSI data-path benchmarks.
- *   --quick             shorter runs and smaller sizes (about a minute)
+ *   --quick             shorter runs and smaller sizes (about 4 minutes)
  *   --only apply|iscsi  one section
  *   --profile           our iSCSI target runs under node --cpu-prof (profiles in bench-profiles/)
  *   --via engine|direct our iSCSI target through the engine (default) or over bare logical units
