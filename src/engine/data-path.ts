@@ -241,9 +241,17 @@ export class DataPath {
     return (device.backing as DeviceData).lunUnit(readOnly);
   }
 
+  /**
+   * Only the sessions that use the changed set learn of it (SCST's
+   * scst_report_luns_changed walks the sessions of that acg): a nexus that
+   * reaches one of its devices through another target's or another
+   * initiator group's LUN set has no new LUN inventory.
+   */
   private lunSetChanged(set: LunSet): void {
+    const usesSet = (nexus: Nexus): boolean =>
+      this.engine.findTargetsByName(targetNameOf(nexus)).some((target) => target.lunSetFor(nexus.initiatorName) === set);
     for (const lun of set.luns.values()) {
-      if (lun.device.backing instanceof DeviceData) lun.device.backing.loaded?.notifyReportedLunsChanged();
+      if (lun.device.backing instanceof DeviceData) lun.device.backing.loaded?.notifyReportedLunsChanged(undefined, usesSet);
     }
   }
 }

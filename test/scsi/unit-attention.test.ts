@@ -2,7 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { NullBacking } from '../../src/engine/backing/index.js';
-import { DiskLogicalUnit } from '../../src/engine/scsi/index.js';
+import { DataPath } from '../../src/engine/data-path.js';
+import { DiskLogicalUnit, type LogicalUnit, type Nexus } from '../../src/engine/scsi/index.js';
+import { newMachine } from '../engine/helpers.js';
 import { assertCheck, assertGood, clearPowerOn, executor, IDENTITY, nexus, tempFileDisk } from './helpers.js';
 
 const TUR = [0, 0, 0, 0, 0, 0];
@@ -66,5 +68,51 @@ describe('unit attentions', () => {
     assertCheck(await exec(TUR, { nexus: b }), 0x6, 0x29, 0x03);
     assertCheck(await exec(TUR, { nexus: a }), 0x6, 0x29, 0x03);
     assertGood(await exec(TUR, { nexus: a }));
+  });
+});
+
+describe('REPORTED LUNS DATA HAS CHANGED reaches only the sessions of the changed LUN set', () => {
+  /** The nexus an iSCSI session of `initiator` on `target` has (its target port name, as the driver builds it). */
+  const onTarget = (initiator: string, target: string): Nexus => ({
+    initiatorName: initiator,
+    targetPortName: `${target},t,0x0001`,
+    relativeTargetPortId: 1,
+  });
+
+  test('a LUN added to one target: its sessions are told, those of another target and of an initiator group are not', async () => {
+    const { engine, tree } = newMachine();
+    const [t1, t2] = ['iqn.2026-11.test:t1', 'iqn.2026-11.test:t2'];
+    await tree.write('handlers/vdisk_nullio/mgmt', 'add_device shared');
+    await tree.write('handlers/vdisk_nullio/mgmt', 'add_device extra');
+    for (const t of [t1, t2]) {
+      await tree.write('targets/iscsi/mgmt', `add_target ${t}`);
+      await tree.write(`targets/iscsi/${t}/luns/mgmt`, 'add shared 0');
+    }
+    await tree.write(`targets/iscsi/${t1}/ini_groups/mgmt`, 'create grp');
+    await tree.write(`targets/iscsi/${t1}/ini_groups/grp/initiators/mgmt`, 'add iqn.2026-11.test:grouped');
+    await tree.write(`targets/iscsi/${t1}/ini_groups/grp/luns/mgmt`, 'add shared 0');
+    const dataPath = new DataPath(engine);
+    const unitOn = (t: string, group?: string): LogicalUnit => {
+      const target = engine.allTargets().find((x) => x.name === t)!;
+      return dataPath.lunMap(group ? target.groups.get(group)!.luns : target.luns).lookup(0)!;
+    };
+    const a = onTarget('iqn.2026-11.test:a', t1);
+    const b = onTarget('iqn.2026-11.test:b', t2);
+    const g = onTarget('iqn.2026-11.test:grouped', t1);
+    const viaT1 = executor(unitOn(t1), a);
+    const viaT2 = executor(unitOn(t2), b);
+    const viaGroup = executor(unitOn(t1, 'grp'), g);
+    for (const [exec, n] of [[viaT1, a], [viaT2, b], [viaGroup, g]] as const) await clearPowerOn(exec, n);
+
+    await tree.write(`targets/iscsi/${t1}/luns/mgmt`, 'add extra 1');
+    assertCheck(await viaT1(TUR, { nexus: a }), 0x6, 0x3f, 0x0e);
+    assertGood(await viaT1(TUR, { nexus: a }));
+    assertGood(await viaT2(TUR, { nexus: b }));
+    assertGood(await viaGroup(TUR, { nexus: g }));
+
+    await tree.write(`targets/iscsi/${t1}/ini_groups/grp/luns/mgmt`, 'add extra 1');
+    assertCheck(await viaGroup(TUR, { nexus: g }), 0x6, 0x3f, 0x0e);
+    assertGood(await viaT1(TUR, { nexus: a }));
+    assertGood(await viaT2(TUR, { nexus: b }));
   });
 });

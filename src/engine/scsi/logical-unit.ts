@@ -195,9 +195,13 @@ export abstract class VirtualLogicalUnit implements LogicalUnit {
     this.unitAttentions.raise(code, nexus);
   }
 
-  /** The LUN set of the nexus (or of all) changed: REPORTED LUNS DATA HAS CHANGED. */
-  notifyReportedLunsChanged(nexus?: Nexus): void {
-    this.unitAttentions.raise(Sense.REPORTED_LUNS_DATA_CHANGED, nexus);
+  /**
+   * The LUN set of the nexus changed — or, without one, of every nexus
+   * `include` accepts (all when omitted): REPORTED LUNS DATA HAS CHANGED.
+   */
+  notifyReportedLunsChanged(nexus?: Nexus, include?: (nexus: Nexus) => boolean): void {
+    if (!nexus && include) this.unitAttentions.raiseWhere(Sense.REPORTED_LUNS_DATA_CHANGED, include);
+    else this.unitAttentions.raise(Sense.REPORTED_LUNS_DATA_CHANGED, nexus);
   }
 
   /** INQUIRY data changed (an identity attribute was written). */

@@ -16,6 +16,7 @@ export function nexusKey(nexus: Nexus): string {
 const MAX_QUEUED = 16;
 
 interface NexusEntry {
+  readonly nexus: Nexus;
   readonly queue: SenseCode[];
   live: boolean;
 }
@@ -32,7 +33,7 @@ export class UnitAttentionQueue {
     const key = nexusKey(nexus);
     let entry = this.pending.get(key);
     if (!entry) {
-      entry = { queue: [Sense.POWER_ON_RESET], live: true };
+      entry = { nexus, queue: [Sense.POWER_ON_RESET], live: true };
       this.pending.set(key, entry);
     }
     this.byObject.set(nexus, entry);
@@ -63,6 +64,11 @@ export class UnitAttentionQueue {
     for (const [key, entry] of this.pending) {
       if (key !== skip) this.push(entry.queue, code);
     }
+  }
+
+  /** Queues a condition for every known nexus that `include` accepts. */
+  raiseWhere(code: SenseCode, include: (nexus: Nexus) => boolean): void {
+    for (const entry of this.pending.values()) if (include(entry.nexus)) this.push(entry.queue, code);
   }
 
   /** After a reset a nexus keeps only the reset condition (SAM-5 §6.3): one nexus, or every known nexus. */
