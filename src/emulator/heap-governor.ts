@@ -17,11 +17,10 @@
  * `node --optimize-for-size bin/scst-emulator …` trades the memory back
  * for the CPU.
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 
 export interface HeapGovernorOptions {
-  /** How often the old generation is looked at. */
-  intervalMs?: number;
   /** The smallest growth that triggers a collection. */
   minGrowthBytes?: number;
   /** Growth, as a fraction of what was live after the last collection, that triggers one. */
@@ -77,15 +76,17 @@ function oldSpaceUsed(): number {
 }
 
 /**
- * Starts governing this process's heap if `gc` is exposed; the timer does not
- * keep the process alive. Returns the governor and its stop function, or
- * undefined without `gc`.
+ * Starts governing this process's heap if `gc` is exposed. Under load the
+ * old generation grows by what young-generation collections promote, so it
+ * is looked at after every garbage collection (a `gc` performance entry):
+ * no timer, nothing at all while the daemon is idle. Returns the governor
+ * and its stop function, or undefined without `gc`.
  */
 export function startHeapGovernor(options: HeapGovernorOptions = {}): { governor: HeapGovernor; stop(): void } | undefined {
   const collect = globalThis.gc;
   if (!collect) return undefined;
   const governor = new HeapGovernor({ oldSpaceUsed, collect: () => collect({ type: 'major', execution: 'async' }) }, options);
-  const timer = setInterval(() => governor.check(), options.intervalMs ?? 20);
-  timer.unref();
-  return { governor, stop: () => clearInterval(timer) };
+  const afterCollections = new PerformanceObserver(() => governor.check());
+  afterCollections.observe({ entryTypes: ['gc'] });
+  return { governor, stop: () => afterCollections.disconnect() };
 }
