@@ -10,8 +10,8 @@
  * not inside the check) as soon as the old generation has grown by a
  * quarter of what was live after the last one, and by at least 3 MiB. At
  * 4 KiB QD32 that is a few collections a second of a ≈ 6 MB heap: ≈ 4 MiB
- * less peak RSS for 15–25 % more CPU per command (measured; docs/
- * performance.md §2). A large heap (a machine with thousands of devices)
+ * less peak RSS, for up to half as much CPU again per nullio read (the
+ * worst case measured; docs/performance.md §2). A large heap (a machine with thousands of devices)
  * gets a proportionally larger step, so V8's own schedule mostly applies
  * there. Without `gc` exposed it does nothing: running the daemon as
  * `node --optimize-for-size bin/scst-emulator …` trades the memory back
