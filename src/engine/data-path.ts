@@ -251,7 +251,7 @@ export class DataPath {
     const usesSet = (nexus: Nexus): boolean =>
       this.engine.findTargetsByName(targetNameOf(nexus)).some((target) => target.lunSetFor(nexus.initiatorName) === set);
     for (const lun of set.luns.values()) {
-      if (lun.device.backing instanceof DeviceData) lun.device.backing.loaded?.notifyReportedLunsChanged(undefined, usesSet);
+      if (lun.device.backing instanceof DeviceData) lun.device.backing.loaded?.notifyReportedLunsChanged(usesSet);
     }
   }
 }

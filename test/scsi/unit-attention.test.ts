@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { NullBacking } from '../../src/engine/backing/index.js';
 import { DataPath } from '../../src/engine/data-path.js';
-import { DiskLogicalUnit, type LogicalUnit, type Nexus } from '../../src/engine/scsi/index.js';
+import { DiskLogicalUnit, nexusKey, type LogicalUnit, type Nexus } from '../../src/engine/scsi/index.js';
 import { newMachine } from '../engine/helpers.js';
 import { assertCheck, assertGood, clearPowerOn, executor, IDENTITY, nexus, tempFileDisk } from './helpers.js';
 
@@ -55,7 +55,7 @@ describe('unit attentions', () => {
     await clearPowerOn(exec, b);
     backing.resize(2 << 20);
     await lu.resync();
-    lu.notifyReportedLunsChanged(a);
+    lu.notifyReportedLunsChanged((n) => nexusKey(n) === nexusKey(a));
     assertCheck(await exec(TUR, { nexus: a }), 0x6, 0x2a, 0x09);
     assertCheck(await exec(TUR, { nexus: a }), 0x6, 0x3f, 0x0e);
     assertGood(await exec(TUR, { nexus: a }));

@@ -195,13 +195,9 @@ export abstract class VirtualLogicalUnit implements LogicalUnit {
     this.unitAttentions.raise(code, nexus);
   }
 
-  /**
-   * The LUN set of the nexus changed — or, without one, of every nexus
-   * `include` accepts (all when omitted): REPORTED LUNS DATA HAS CHANGED.
-   */
-  notifyReportedLunsChanged(nexus?: Nexus, include?: (nexus: Nexus) => boolean): void {
-    if (!nexus && include) this.unitAttentions.raiseWhere(Sense.REPORTED_LUNS_DATA_CHANGED, include);
-    else this.unitAttentions.raise(Sense.REPORTED_LUNS_DATA_CHANGED, nexus);
+  /** The LUN set of every nexus `sessions` accepts (all when omitted) changed: REPORTED LUNS DATA HAS CHANGED. */
+  notifyReportedLunsChanged(sessions: (nexus: Nexus) => boolean = () => true): void {
+    this.unitAttentions.raiseWhere(Sense.REPORTED_LUNS_DATA_CHANGED, sessions);
   }
 
   /** INQUIRY data changed (an identity attribute was written). */

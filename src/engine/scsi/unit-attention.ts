@@ -61,14 +61,12 @@ export class UnitAttentionQueue {
       return;
     }
     const skip = except ? nexusKey(except) : undefined;
-    for (const [key, entry] of this.pending) {
-      if (key !== skip) this.push(entry.queue, code);
-    }
+    this.raiseWhere(code, (_nexus, key) => key !== skip);
   }
 
-  /** Queues a condition for every known nexus that `include` accepts. */
-  raiseWhere(code: SenseCode, include: (nexus: Nexus) => boolean): void {
-    for (const entry of this.pending.values()) if (include(entry.nexus)) this.push(entry.queue, code);
+  /** Queues a condition for every known nexus that `include` accepts (given the nexus and its key). */
+  raiseWhere(code: SenseCode, include: (nexus: Nexus, key: string) => boolean): void {
+    for (const [key, entry] of this.pending) if (include(entry.nexus, key)) this.push(entry.queue, code);
   }
 
   /** After a reset a nexus keeps only the reset condition (SAM-5 §6.3): one nexus, or every known nexus. */
