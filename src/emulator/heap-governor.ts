@@ -11,9 +11,9 @@
  * quarter of what was live after the last one, and by at least 3 MiB. At
  * 4 KiB QD32 that is a few collections a second of a ≈ 6 MB heap: ≈ 4 MiB
  * less peak RSS, for up to half as much CPU again per nullio read (the
- * worst case measured; docs/performance.md §2). A large heap (a machine with thousands of devices)
- * gets a proportionally larger step, so V8's own schedule mostly applies
- * there. Without `gc` exposed it does nothing: running the daemon as
+ * worst case measured; docs/performance.md §2). A large heap (a machine
+ * with thousands of devices) gets a proportionally larger step, so V8's
+ * own schedule mostly applies there. Without `gc` exposed it does nothing: running the daemon as
  * `node --optimize-for-size bin/scst-emulator …` trades the memory back
  * for the CPU.
  */
@@ -79,14 +79,14 @@ function oldSpaceUsed(): number {
  * Starts governing this process's heap if `gc` is exposed. Under load the
  * old generation grows by what young-generation collections promote, so it
  * is looked at after every garbage collection (a `gc` performance entry):
- * no timer, nothing at all while the daemon is idle. Returns the governor
- * and its stop function, or undefined without `gc`.
+ * no timer, nothing at all while the daemon is idle. Returns the function
+ * that stops it, or undefined without `gc`.
  */
-export function startHeapGovernor(options: HeapGovernorOptions = {}): { governor: HeapGovernor; stop(): void } | undefined {
+export function startHeapGovernor(options: HeapGovernorOptions = {}): (() => void) | undefined {
   const collect = globalThis.gc;
   if (!collect) return undefined;
   const governor = new HeapGovernor({ oldSpaceUsed, collect: () => collect({ type: 'major', execution: 'async' }) }, options);
   const afterCollections = new PerformanceObserver(() => governor.check());
   afterCollections.observe({ entryTypes: ['gc'] });
-  return { governor, stop: () => afterCollections.disconnect() };
+  return () => afterCollections.disconnect();
 }

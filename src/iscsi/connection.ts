@@ -224,8 +224,7 @@ export class IscsiConnection {
         return { buffer: this.writeBuffer(edtl, this.upfrontLength(bhs, length)), offset: 0 };
       }
       case Opcode.SCSI_DATA_OUT: {
-        const task = this.tasks.get(initiatorTaskTag(bhs));
-        const into = task && !task.executing ? (task.buffer ?? task.firstBurst) : null;
+        const into = this.dataOutTarget(this.tasks.get(initiatorTaskTag(bhs)));
         const offset = bhs.readUInt32BE(40);
         if (!into || offset + length > into.length) return undefined;
         return { buffer: into, offset };
@@ -233,6 +232,11 @@ export class IscsiConnection {
       default:
         return undefined;
     }
+  }
+
+  /** Where a task's write data goes now: its gather buffer, or its first-burst buffer until that is granted; null once it runs. */
+  private dataOutTarget(task: Task | undefined): Buffer | null {
+    return task && !task.executing ? (task.buffer ?? task.firstBurst) : null;
   }
 
   private dispatch(pdu: Pdu): void {
@@ -432,19 +436,13 @@ export class IscsiConnection {
 
   private onScsiCommand(pdu: Pdu): void {
     const bhs = pdu.bhs;
-    // The buffer the immediate data was received into, if any: the task's, or back to the pool.
-    const gather = pdu.placedIn;
-    const refuse = (reason: number): void => {
-      if (gather) dataBuffers.give(gather);
-      this.sendReject(reason, bhs);
-    };
     if (!this.nexus) {
-      refuse(RejectReason.PROTOCOL_ERROR); // discovery sessions carry no SCSI
+      this.refuseCommand(pdu, RejectReason.PROTOCOL_ERROR); // discovery sessions carry no SCSI
       return;
     }
     const itt = initiatorTaskTag(bhs);
     if (this.tasks.has(itt)) {
-      refuse(RejectReason.TASK_IN_PROGRESS);
+      this.refuseCommand(pdu, RejectReason.TASK_IN_PROGRESS);
       return;
     }
     if (this.tasks.size >= 2 * this.targetParams.QueuedCommands + 16) {
@@ -483,7 +481,7 @@ export class IscsiConnection {
     const immediate = pdu.data;
     if (immediate.length > 0) {
       if (!write || !this.params.immediateData || immediate.length > Math.min(edtl, this.params.firstBurstLength)) {
-        refuse(RejectReason.PROTOCOL_ERROR);
+        this.refuseCommand(pdu, RejectReason.PROTOCOL_ERROR);
         return;
       }
     }
@@ -499,7 +497,8 @@ export class IscsiConnection {
       return;
     }
     const upfront = this.upfrontLength(bhs, immediate.length);
-    let first = gather ?? null;
+    // The buffer the immediate data was received into, if any, becomes the task's.
+    let first = pdu.placedIn ?? null;
     if (!first && upfront > 0) {
       first = this.writeBuffer(edtl, upfront);
       immediate.copy(first, 0);
@@ -516,6 +515,12 @@ export class IscsiConnection {
     if (upfront > immediate.length) task.unsolicitedEnd = upfront;
     if (!task.buffer) this.awaitGather(task);
     else if (task.unsolicitedEnd === 0) this.sendR2ts(task);
+  }
+
+  /** A Reject for a SCSI Command PDU; the buffer its immediate data was received into goes back. */
+  private refuseCommand(pdu: Pdu, reason: number): void {
+    if (pdu.placedIn) dataBuffers.give(pdu.placedIn);
+    this.sendReject(reason, pdu.bhs);
   }
 
   /**
@@ -567,7 +572,7 @@ export class IscsiConnection {
   private onDataOut(pdu: Pdu): void {
     const bhs = pdu.bhs;
     const task = this.tasks.get(initiatorTaskTag(bhs));
-    const into = task && !task.executing ? (task.buffer ?? task.firstBurst) : null;
+    const into = this.dataOutTarget(task);
     if (!task || !into) {
       return; // data of an aborted or finished task may still be in flight: dropped
     }

@@ -156,7 +156,7 @@ export class PduReader {
     const pdu: Pdu = {
       bhs: header.subarray(0, BHS_LENGTH),
       ahs: ahsLength > 0 ? header.subarray(BHS_LENGTH, BHS_LENGTH + ahsLength) : null,
-      data: dataSegmentLength(header) > 0 ? this.data : EMPTY,
+      data: this.data,
     };
     if (this.placedIn) pdu.placedIn = this.placedIn;
     this.header = Buffer.allocUnsafe(BHS_LENGTH);

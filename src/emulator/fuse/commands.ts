@@ -130,12 +130,12 @@ async function startMachine(options: CommonOptions): Promise<Machine> {
   // Only a portal asked for with --iscsi-portal must be free; the default one is best effort.
   const portal = await startIscsiPortal(machine.engine, options.portal ?? DEFAULT_PORTAL, { required: options.portal !== undefined });
   // With bin/scst-emulator's --expose-gc: the old generation is kept near what is live (heap-governor.ts).
-  const heap = startHeapGovernor();
+  const stopHeapGovernor = startHeapGovernor();
   return {
     tree: machine.tree,
     save: () => machine.save(),
     stopPortal: async () => {
-      heap?.stop();
+      stopHeapGovernor?.();
       await portal.close();
     },
   };
